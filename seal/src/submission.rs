@@ -1,0 +1,307 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::{Day, Error, FORMAT_VERSION};
+
+/// One person's answers to a campaign's form. Holds plaintext: it is neither `Clone` nor
+/// `Serialize`, prints as `Submission(..redacted..)` and is wiped from memory on drop. The only
+/// way to its bytes is [`crate::seal`], or the explicitly named accessors below.
+pub struct Submission {
+    campaign: String,
+    language: String,
+    received: Day,
+    fields: Vec<Field>,
+}
+
+/// One answered question: the field's name in the campaign and its value.
+pub struct Field {
+    name: String,
+    value: FieldValue,
+}
+
+/// The value of one form field.
+#[derive(PartialEq, Eq, Zeroize)]
+pub enum FieldValue {
+    /// Free text: short text, e-mail, postal code or long text. Empty when left blank.
+    Text(String),
+    /// The one option picked from a single choice; empty when none was picked.
+    Choice(String),
+    /// The options picked from a multi choice, in the form's order.
+    Choices(Vec<String>),
+    /// A consent checkbox.
+    Consent(bool),
+}
+
+impl Submission {
+    /// A submission to `campaign`, filled in `language`, received on `received`.
+    pub fn new(campaign: String, language: String, received: Day, fields: Vec<Field>) -> Self {
+        Self {
+            campaign,
+            language,
+            received,
+            fields,
+        }
+    }
+
+    /// The campaign's id.
+    pub fn campaign(&self) -> &str {
+        &self.campaign
+    }
+
+    /// The language tag the form was filled in, e.g. `en`.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    /// The UTC day the server received it.
+    pub fn received(&self) -> Day {
+        self.received
+    }
+
+    /// The answers, in the form's order. Named to make reading plaintext a visible act.
+    pub fn expose_fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// The answer to the field called `name`, if the form had one.
+    pub fn expose_field(&self, name: &str) -> Option<&FieldValue> {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| &f.value)
+    }
+
+    /// The plaintext JSON, unpadded, wiped on drop.
+    pub(crate) fn to_json(&self) -> Zeroizing<Vec<u8>> {
+        let wire = WireSubmissionRef {
+            v: FORMAT_VERSION,
+            campaign: &self.campaign,
+            lang: &self.language,
+            received: self.received.to_string(),
+            fields: self.fields.iter().map(WireFieldRef::from).collect(),
+        };
+        Zeroizing::new(serde_json::to_vec(&wire).expect("serializing plain strings cannot fail"))
+    }
+
+    /// Parses unpadded plaintext JSON, checking the version first.
+    pub(crate) fn from_json(json: &[u8]) -> Result<Self, Error> {
+        #[derive(Deserialize)]
+        struct VersionOnly {
+            v: u64,
+        }
+        let version: VersionOnly =
+            serde_json::from_slice(json).map_err(|e| Error::Malformed(shape_only(&e)))?;
+        if version.v != u64::from(FORMAT_VERSION) {
+            return Err(Error::UnsupportedVersion { found: version.v });
+        }
+        let wire: WireSubmission =
+            serde_json::from_slice(json).map_err(|e| Error::Malformed(shape_only(&e)))?;
+        let received = wire.received.parse()?;
+        Ok(Self {
+            campaign: wire.campaign,
+            language: wire.lang,
+            received,
+            fields: wire
+                .fields
+                .into_iter()
+                .map(|f| Field {
+                    name: f.name,
+                    value: f.value,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// serde_json's messages can quote input ("invalid type: string \"…\""); keep only where.
+fn shape_only(e: &serde_json::Error) -> String {
+    format!(
+        "not a version {FORMAT_VERSION} submission (JSON error at line {} column {})",
+        e.line(),
+        e.column()
+    )
+}
+
+impl Drop for Submission {
+    fn drop(&mut self) {
+        self.campaign.zeroize();
+        self.language.zeroize();
+        // Field's own Drop wipes each field.
+    }
+}
+
+impl fmt::Debug for Submission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Submission(..redacted..)")
+    }
+}
+
+impl Field {
+    /// A field called `name` with `value`.
+    pub fn new(name: impl Into<String>, value: FieldValue) -> Self {
+        Self {
+            name: name.into(),
+            value,
+        }
+    }
+
+    /// The field's name in the campaign (not secret).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The answer. Named to make reading plaintext a visible act.
+    pub fn expose_value(&self) -> &FieldValue {
+        &self.value
+    }
+}
+
+impl Drop for Field {
+    fn drop(&mut self) {
+        self.value.zeroize();
+    }
+}
+
+impl fmt::Debug for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Field({}: ..redacted..)", self.name)
+    }
+}
+
+impl fmt::Debug for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FieldValue(..redacted..)")
+    }
+}
+
+// The serialized shapes. Kept private so that plaintext types themselves never implement
+// `Serialize`; the layout is documented at the crate root and frozen for version 1.
+
+#[derive(Serialize)]
+struct WireSubmissionRef<'a> {
+    v: u32,
+    campaign: &'a str,
+    lang: &'a str,
+    received: String,
+    fields: Vec<WireFieldRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireFieldRef<'a> {
+    name: &'a str,
+    #[serde(flatten)]
+    value: WireValueRef<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+enum WireValueRef<'a> {
+    Text(&'a str),
+    Choice(&'a str),
+    Choices(&'a [String]),
+    Consent(bool),
+}
+
+impl<'a> From<&'a Field> for WireFieldRef<'a> {
+    fn from(field: &'a Field) -> Self {
+        let value = match &field.value {
+            FieldValue::Text(text) => WireValueRef::Text(text),
+            FieldValue::Choice(choice) => WireValueRef::Choice(choice),
+            FieldValue::Choices(choices) => WireValueRef::Choices(choices),
+            FieldValue::Consent(consent) => WireValueRef::Consent(*consent),
+        };
+        Self {
+            name: &field.name,
+            value,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireSubmission {
+    #[allow(dead_code, reason = "checked before this shape is parsed")]
+    v: u64,
+    campaign: String,
+    lang: String,
+    received: String,
+    fields: Vec<WireField>,
+}
+
+#[derive(Deserialize)]
+struct WireField {
+    name: String,
+    #[serde(flatten)]
+    value: FieldValue,
+}
+
+impl<'de> Deserialize<'de> for FieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+        enum Wire {
+            Text(String),
+            Choice(String),
+            Choices(Vec<String>),
+            Consent(bool),
+        }
+        Ok(match Wire::deserialize(deserializer)? {
+            Wire::Text(text) => FieldValue::Text(text),
+            Wire::Choice(choice) => FieldValue::Choice(choice),
+            Wire::Choices(choices) => FieldValue::Choices(choices),
+            Wire::Consent(consent) => FieldValue::Consent(consent),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Submission {
+        Submission::new(
+            "open-letter".into(),
+            "en".into(),
+            "2026-11-28".parse().unwrap(),
+            vec![
+                Field::new("sign_as", FieldValue::Choice("individual".into())),
+                Field::new("name", FieldValue::Text("Mai".into())),
+                Field::new("actions", FieldValue::Choices(vec!["a".into(), "b".into()])),
+                Field::new("consent_public", FieldValue::Consent(true)),
+            ],
+        )
+    }
+
+    #[test]
+    fn json_layout_is_the_documented_one() {
+        let json = sample().to_json();
+        assert_eq!(
+            std::str::from_utf8(&json).unwrap(),
+            r#"{"v":1,"campaign":"open-letter","lang":"en","received":"2026-11-28","fields":[{"name":"sign_as","kind":"choice","value":"individual"},{"name":"name","kind":"text","value":"Mai"},{"name":"actions","kind":"choices","value":["a","b"]},{"name":"consent_public","kind":"consent","value":true}]}"#
+        );
+        let back = Submission::from_json(&json).unwrap();
+        assert_eq!(
+            back.expose_field("name"),
+            Some(&FieldValue::Text("Mai".into()))
+        );
+        assert_eq!(back.expose_fields().len(), 4);
+    }
+
+    #[test]
+    fn debug_never_prints_values() {
+        let s = sample();
+        assert_eq!(format!("{s:?}"), "Submission(..redacted..)");
+        let printed = format!("{:?}", s.expose_fields());
+        assert!(!printed.contains("Mai"), "{printed}");
+    }
+
+    #[test]
+    fn malformed_json_errors_do_not_quote_content() {
+        let err = Submission::from_json(br#"{"v":1,"campaign":"c","lang":"en","received":"2026-01-01","fields":[{"name":"x","kind":"text","value":7}],"secret":"do not echo"}"#)
+            .unwrap_err();
+        assert!(matches!(err, Error::Malformed(_)));
+        assert!(!err.to_string().contains("do not echo"));
+    }
+}
