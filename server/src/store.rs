@@ -1,0 +1,333 @@
+//! Sealed records on disk, in sled: only ciphertext, its random id and the fingerprint of the
+//! recipient set it was sealed to. Nothing here ever sees plaintext.
+//!
+//! Durability: [`Store::put`] answers only after the record is fsynced. Concurrent writers are
+//! batched by one flusher thread ("group commit"): each writer first inserts its record, then
+//! queues a wait; the flusher drains every queued wait, calls sled's blocking `flush()` once
+//! (which writes and fsyncs the log), and wakes them all. A wait is queued only after its insert
+//! completed, so the flush that answers it covers it. sled 0.34's `flush_async` is avoided on
+//! purpose: it has been seen to hang when many tasks call it at once.
+//!
+//! Atomicity: a record, its fingerprint and the signature counter are written in one sled
+//! transaction, so a crash leaves either all of them or none.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
+
+use seal::{EXPORT_INDEX_FILE, ExportIndex, RecipientSetFingerprint, RecordId};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use tokio::sync::oneshot;
+
+use crate::Error;
+
+const RECORDS_TREE: &str = "records";
+const RECIPIENTS_TREE: &str = "recipients";
+const META_TREE: &str = "meta";
+const SIGNATURES_KEY: &[u8] = b"signatures";
+
+/// The record store. Cheap to clone; all clones share one database and one flusher.
+#[derive(Clone, Debug)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    records: sled::Tree,
+    recipients: sled::Tree,
+    meta: sled::Tree,
+    signatures: AtomicU64,
+    /// `None` once closed.
+    flusher: Mutex<Option<mpsc::Sender<FlushWait>>>,
+    flusher_thread: Mutex<Option<thread::JoinHandle<()>>>,
+}
+
+/// A writer waiting for the next fsync.
+type FlushWait = oneshot::Sender<Result<(), String>>;
+
+impl Store {
+    /// Opens (or creates) the store in `dir` and starts its flusher.
+    pub fn open(dir: &Path) -> Result<Store, Error> {
+        let data_dir_error = |reason: String| Error::DataDir {
+            path: dir.to_path_buf(),
+            reason,
+        };
+        let db = sled::Config::new()
+            .path(dir)
+            .open()
+            .map_err(|e| data_dir_error(describe_open_error(&e)))?;
+        let open_tree = |name: &str| {
+            db.open_tree(name)
+                .map_err(|e| data_dir_error(e.to_string()))
+        };
+        let records = open_tree(RECORDS_TREE)?;
+        let recipients = open_tree(RECIPIENTS_TREE)?;
+        let meta = open_tree(META_TREE)?;
+        let signatures = meta
+            .get(SIGNATURES_KEY)
+            .map_err(|e| data_dir_error(e.to_string()))?
+            .map(|bytes| decode_counter(&bytes))
+            .transpose()
+            .map_err(data_dir_error)?
+            .unwrap_or(0);
+
+        let (sender, receiver) = mpsc::channel();
+        let flusher_db = db.clone();
+        let flusher_thread = thread::Builder::new()
+            .name("sealform-flusher".into())
+            .spawn(move || run_flusher(&flusher_db, &receiver))
+            .map_err(|e| data_dir_error(format!("cannot start the flusher thread: {e}")))?;
+
+        Ok(Store {
+            inner: Arc::new(Inner {
+                records,
+                recipients,
+                meta,
+                signatures: AtomicU64::new(signatures),
+                flusher: Mutex::new(Some(sender)),
+                flusher_thread: Mutex::new(Some(flusher_thread)),
+            }),
+        })
+    }
+
+    /// Stores a sealed record with its recipient-set fingerprint under a fresh random id and
+    /// returns only once it is fsynced.
+    pub async fn put(
+        &self,
+        record: Vec<u8>,
+        recipients: RecipientSetFingerprint,
+    ) -> Result<RecordId, Error> {
+        let inner = Arc::clone(&self.inner);
+        let id = tokio::task::spawn_blocking(move || inner.insert(&record, recipients))
+            .await
+            .map_err(|e| Error::Store(format!("the insert task failed: {e}")))??;
+        self.wait_durable().await?;
+        self.inner.signatures.fetch_add(1, Ordering::Relaxed);
+        Ok(id)
+    }
+
+    /// How many records have been stored and acknowledged.
+    pub fn signature_count(&self) -> u64 {
+        self.inner.signatures.load(Ordering::Relaxed)
+    }
+
+    /// Flushes once more and stops the flusher; later `put`s fail. Call on shutdown.
+    pub async fn close(&self) -> Result<(), Error> {
+        self.wait_durable().await?;
+        let sender = lock(&self.inner.flusher).take();
+        drop(sender);
+        let handle = lock(&self.inner.flusher_thread).take();
+        if let Some(handle) = handle {
+            tokio::task::spawn_blocking(move || handle.join())
+                .await
+                .map_err(|e| Error::Store(format!("the flusher did not stop: {e}")))?
+                .map_err(|_| Error::Store("the flusher thread panicked".into()))?;
+        }
+        Ok(())
+    }
+
+    /// Writes every record as `<out>/<id>.age` plus `<out>/index.tsv`; returns how many.
+    /// Records are immutable, so exporting again into the same folder rewrites the same bytes.
+    pub fn export(&self, out: &Path) -> Result<usize, Error> {
+        let export_error = |path: PathBuf, reason: String| Error::Export { path, reason };
+        fs::create_dir_all(out).map_err(|e| export_error(out.to_path_buf(), e.to_string()))?;
+        let mut index = ExportIndex::default();
+        for entry in self.inner.records.iter() {
+            let (key, record) = entry.map_err(|e| Error::Store(e.to_string()))?;
+            let id = record_id_from_key(&key)?;
+            let fingerprint = self.inner.fingerprint_of(&key)?;
+            let path = out.join(format!("{id}.age"));
+            write_file_synced(&path, &record).map_err(|e| export_error(path, e.to_string()))?;
+            index.push(id, fingerprint);
+        }
+        let index_path = out.join(EXPORT_INDEX_FILE);
+        write_file_synced(&index_path, index.to_text().as_bytes())
+            .map_err(|e| export_error(index_path, e.to_string()))?;
+        Ok(self.inner.records.len())
+    }
+
+    async fn wait_durable(&self) -> Result<(), Error> {
+        let (done, wait) = oneshot::channel();
+        lock(&self.inner.flusher)
+            .as_ref()
+            .ok_or_else(|| Error::Store("the store is closed".into()))?
+            .send(done)
+            .map_err(|_| Error::Store("the flusher has stopped".into()))?;
+        wait.await
+            .map_err(|_| Error::Store("the flusher has stopped".into()))?
+            .map_err(Error::Store)
+    }
+}
+
+impl Inner {
+    fn insert(
+        &self,
+        record: &[u8],
+        recipients: RecipientSetFingerprint,
+    ) -> Result<RecordId, Error> {
+        loop {
+            let id = RecordId::random();
+            let key = id.to_bytes();
+            let outcome = (&self.records, &self.recipients, &self.meta).transaction(
+                |(records, fingerprints, meta)| {
+                    if records.get(key)?.is_some() {
+                        // 2^-128 odds; pick another id rather than overwrite.
+                        return Err(ConflictableTransactionError::Abort(()));
+                    }
+                    records.insert(&key, record)?;
+                    fingerprints.insert(&key, &recipients.to_bytes())?;
+                    let count = meta
+                        .get(SIGNATURES_KEY)?
+                        .map(|bytes| decode_counter(&bytes).unwrap_or(0))
+                        .unwrap_or(0);
+                    meta.insert(SIGNATURES_KEY, &(count + 1).to_be_bytes())?;
+                    Ok(())
+                },
+            );
+            match outcome {
+                Ok(()) => return Ok(id),
+                Err(TransactionError::Abort(())) => continue,
+                Err(TransactionError::Storage(e)) => return Err(Error::Store(e.to_string())),
+            }
+        }
+    }
+
+    fn fingerprint_of(&self, key: &[u8]) -> Result<RecipientSetFingerprint, Error> {
+        let bytes = self
+            .recipients
+            .get(key)
+            .map_err(|e| Error::Store(e.to_string()))?
+            .ok_or_else(|| Error::Store("a record has no recipient-set fingerprint".into()))?;
+        let bytes: [u8; 8] = bytes
+            .as_ref()
+            .try_into()
+            .map_err(|_| Error::Store("a recipient-set fingerprint is not 8 bytes".into()))?;
+        Ok(RecipientSetFingerprint::from_bytes(bytes))
+    }
+}
+
+/// The flusher: one blocking `flush()` (write + fsync) per batch of waiting writers.
+fn run_flusher(db: &sled::Db, waits: &mpsc::Receiver<FlushWait>) {
+    while let Ok(first) = waits.recv() {
+        let mut batch = vec![first];
+        batch.extend(waits.try_iter());
+        let outcome = db.flush().map(drop).map_err(|e| e.to_string());
+        for wait in batch {
+            // A writer that gave up (its request was cancelled) no longer listens.
+            let _ = wait.send(outcome.clone());
+        }
+    }
+    if let Err(e) = db.flush() {
+        tracing::error!(error = %e, "final flush of the store failed");
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The guarded values stay consistent even if a holder panicked: take them anyway.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn describe_open_error(e: &sled::Error) -> String {
+    let text = e.to_string();
+    if text.contains("lock")
+        || text.contains("WouldBlock")
+        || text.contains("temporarily unavailable")
+    {
+        format!("{text} (is a sealform-server already using this folder? stop it first)")
+    } else {
+        text
+    }
+}
+
+fn decode_counter(bytes: &[u8]) -> Result<u64, String> {
+    <[u8; 8]>::try_from(bytes)
+        .map(u64::from_be_bytes)
+        .map_err(|_| "the signature counter is damaged".to_string())
+}
+
+fn record_id_from_key(key: &[u8]) -> Result<RecordId, Error> {
+    <[u8; 16]>::try_from(key)
+        .map(RecordId::from_bytes)
+        .map_err(|_| Error::Store("a record key is not a 16-byte id".into()))
+}
+
+fn write_file_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fingerprint(n: u8) -> RecipientSetFingerprint {
+        RecipientSetFingerprint::from_bytes([n; 8])
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_puts_are_all_durable_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let writers: Vec<_> = (0..64u8)
+            .map(|n| {
+                let store = store.clone();
+                tokio::spawn(async move { store.put(vec![n; 100], fingerprint(n)).await })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for writer in writers {
+            ids.push(writer.await.unwrap().unwrap());
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 64);
+        assert_eq!(store.signature_count(), 64);
+        store.close().await.unwrap();
+        drop(store);
+
+        // Reopen: the counter and every record survived.
+        let reopened = Store::open(dir.path()).unwrap();
+        assert_eq!(reopened.signature_count(), 64);
+        let out = dir.path().join("export");
+        assert_eq!(reopened.export(&out).unwrap(), 64);
+        let index =
+            ExportIndex::parse(&fs::read_to_string(out.join(EXPORT_INDEX_FILE)).unwrap()).unwrap();
+        for id in &ids {
+            let bytes = fs::read(out.join(format!("{id}.age"))).unwrap();
+            assert_eq!(bytes.len(), 100);
+            assert_eq!(index.recipients_of(*id), Some(fingerprint(bytes[0])));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_closed_store_refuses_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.close().await.unwrap();
+        assert!(matches!(
+            store.put(vec![1], fingerprint(1)).await,
+            Err(Error::Store(_))
+        ));
+    }
+
+    #[test]
+    fn a_second_opener_is_refused_with_a_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = Store::open(dir.path()).unwrap();
+        let second = Store::open(dir.path()).unwrap_err();
+        assert!(
+            second
+                .to_string()
+                .contains(&dir.path().display().to_string()),
+            "{second}"
+        );
+    }
+}
