@@ -47,6 +47,9 @@ pub fn decrypt(
     record: &[u8],
     identities: &[&dyn age::Identity],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
+    if !record.starts_with(AGE_MAGIC) && !record.starts_with(ARMOR_BEGIN) {
+        return Err(Error::NotAge);
+    }
     let decryptor = Decryptor::new(ArmoredReader::new(record)).map_err(map_header_error)?;
     let mut reader = decryptor
         .decrypt(identities.iter().copied())
@@ -57,6 +60,11 @@ pub fn decrypt(
         .map_err(|e| Error::Damaged(payload_error(&e)))?;
     Ok(plaintext)
 }
+
+/// How every binary age file starts (<https://c2sp.org/age#header>).
+const AGE_MAGIC: &[u8] = b"age-encryption.org/";
+/// How every ASCII-armored age file starts.
+const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 
 fn map_header_error(e: DecryptError) -> Error {
     match e {
