@@ -24,4 +24,29 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+
+    /// A campaign file could not be read at all.
+    #[error("cannot read the campaign file {path}: {reason}")]
+    CampaignRead {
+        /// The file.
+        path: PathBuf,
+        /// What the file system said.
+        reason: String,
+    },
+
+    /// A campaign file was read but is not a valid campaign.
+    #[error("{path}, line {line}: {reason}")]
+    Campaign {
+        /// The file (or the name of the built-in text).
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// A form body is not a well-formed submission of this campaign's form (→ HTTP 400). The
+    /// reason is for the person and never quotes what they typed.
+    #[error("{0}")]
+    BadForm(String),
 }
