@@ -1,0 +1,242 @@
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget};
+use seal::{EXPORT_INDEX_FILE, ExportIndex, RecipientSetFingerprint, RecordId};
+use zeroize::Zeroizing;
+
+use crate::Error;
+use crate::export::{self, Format, Opened};
+use crate::files;
+use crate::identity::Keyring;
+use crate::passphrase::{PassphraseArgs, Passphrases};
+
+const EXAMPLES: &str = "\
+Examples:
+  Open every record of an export folder into a spreadsheet file:
+    sealform-keytool decrypt -i organizer.key --out letter.csv export/
+
+  With two identities (say, after a key rotation), as JSON Lines on standard output:
+    sealform-keytool decrypt -i old.key -i new.key --format jsonl export/ > letter.jsonl
+
+  A few single records:
+    sealform-keytool decrypt -i organizer.key 3f9c1a2b….age 7d02e4f1….age
+
+A record that cannot be opened is reported with the reason (and, from the folder's index.tsv,
+the recipient set it was sealed to); the others are still exported, and the exit code is 1.";
+
+/// More records than this show a progress bar (on a terminal only).
+const PROGRESS_AFTER: usize = 8;
+
+/// Open sealed records with your identities and export them as CSV, JSON or JSON Lines
+///
+/// The export holds the testimony in clear: keep it on an encrypted disk and delete it when done.
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Decrypt {
+    /// An identity file to open records with; repeat -i for several
+    #[arg(short = 'i', long = "identity", value_name = "FILE", required = true)]
+    identities: Vec<PathBuf>,
+
+    /// The export format
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+
+    /// Write the export to this new file (readable only by you) instead of standard output; an
+    /// existing file is never overwritten
+    #[arg(short = 'o', long, value_name = "FILE")]
+    out: Option<PathBuf>,
+
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+
+    /// Record files (*.age), or folders of them: a folder means every *.age file in it, by name,
+    /// and its index.tsv if present
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<PathBuf>,
+}
+
+/// A record file to open, and the recipient set its folder's index says it was sealed to.
+struct RecordFile {
+    path: PathBuf,
+    sealed_to: Option<RecipientSetFingerprint>,
+}
+
+impl Decrypt {
+    /// Opens every record it can, writes the export, and fails at the end if any record failed.
+    pub fn run(self) -> Result<(), Error> {
+        if let Some(out) = &self.out {
+            if std::fs::symlink_metadata(out).is_ok() {
+                return Err(Error::OutputExists { path: out.clone() });
+            }
+        }
+        let mut passphrases = Passphrases::new(&self.passphrase);
+        let mut keyring = Keyring::new();
+        for path in &self.identities {
+            keyring.extend(Keyring::load(path, &mut passphrases)?);
+        }
+
+        let mut problems: Vec<Error> = Vec::new();
+        let files = list_records(&self.inputs, &mut problems)?;
+        for problem in &problems {
+            eprintln!("error: {problem}");
+        }
+
+        let progress = progress_bar(files.len());
+        let mut opened = Vec::with_capacity(files.len());
+        let mut no_match = false;
+        for file in &files {
+            match open_file(&keyring, file) {
+                Ok(record) => opened.push(record),
+                Err(problem) => {
+                    no_match |= matches!(problem, Error::NoMatchingIdentity { .. });
+                    progress.suspend(|| eprintln!("error: {problem}"));
+                    problems.push(problem);
+                }
+            }
+            progress.inc(1);
+        }
+        progress.finish_and_clear();
+
+        let export = export::export(self.format, &opened).map_err(|err| Error::Export { err })?;
+        match &self.out {
+            Some(out) => files::write_new_private_atomically(out, export.expose()).map_err(
+                |err| match err.kind() {
+                    io::ErrorKind::AlreadyExists => Error::OutputExists { path: out.clone() },
+                    _ => Error::Write {
+                        path: out.clone(),
+                        err,
+                    },
+                },
+            )?,
+            None => super::print_stdout(export.expose())?,
+        }
+
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(Error::SomeRecordsFailed {
+            failed: problems.len(),
+            exported: opened.len(),
+            total: files.len(),
+            given: keyring
+                .recipient_set()
+                .filter(|_| no_match)
+                .map(|set| set.fingerprint()),
+        })
+    }
+}
+
+/// The record files the inputs name, in order. Inputs that cannot be listed are added to
+/// `problems`; a malformed index.tsv stops everything (it was written by the server's export, so
+/// the folder is not what it seems).
+fn list_records(inputs: &[PathBuf], problems: &mut Vec<Error>) -> Result<Vec<RecordFile>, Error> {
+    let mut files = Vec::new();
+    for input in inputs {
+        match std::fs::metadata(input) {
+            Err(err) => problems.push(Error::Read {
+                path: input.clone(),
+                err,
+            }),
+            Ok(meta) if meta.is_dir() => {
+                let before = files.len();
+                list_folder(input, &mut files)?;
+                if files.len() == before {
+                    problems.push(Error::EmptyFolder {
+                        path: input.clone(),
+                    });
+                }
+            }
+            Ok(_) => files.push(RecordFile {
+                path: input.clone(),
+                sealed_to: None,
+            }),
+        }
+    }
+    Ok(files)
+}
+
+fn list_folder(folder: &Path, files: &mut Vec<RecordFile>) -> Result<(), Error> {
+    let unreadable = |err| Error::Read {
+        path: folder.to_owned(),
+        err,
+    };
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name();
+        if name.to_string_lossy().ends_with(".age") && entry.path().is_file() {
+            names.push(name);
+        }
+    }
+    names.sort();
+
+    let index_path = folder.join(EXPORT_INDEX_FILE);
+    let index = match std::fs::read_to_string(&index_path) {
+        Ok(text) => Some(
+            ExportIndex::parse(&text).map_err(|reason| Error::InvalidIndex {
+                path: index_path,
+                reason,
+            })?,
+        ),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => {
+            return Err(Error::Read {
+                path: index_path,
+                err,
+            });
+        }
+    };
+    files.extend(names.into_iter().map(|name| {
+        let path = folder.join(name);
+        let sealed_to = index
+            .as_ref()
+            .zip(record_id(&path))
+            .and_then(|(index, id)| index.recipients_of(id));
+        RecordFile { path, sealed_to }
+    }));
+    Ok(())
+}
+
+/// The record id a file is named after (`<id>.age`), if it is.
+fn record_id(path: &Path) -> Option<RecordId> {
+    path.file_stem()?.to_str()?.parse().ok()
+}
+
+fn open_file(keyring: &Keyring, file: &RecordFile) -> Result<Opened, Error> {
+    let bytes = Zeroizing::new(std::fs::read(&file.path).map_err(|err| Error::Read {
+        path: file.path.clone(),
+        err,
+    })?);
+    let label = match record_id(&file.path) {
+        Some(id) => format!("record {} ({})", id.short(), file.path.display()),
+        None => file.path.display().to_string(),
+    };
+    match keyring.open_record(&bytes) {
+        Ok(submission) => Ok(Opened {
+            record: file
+                .path
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            submission,
+        }),
+        Err(seal::Error::NoMatchingIdentity) => Err(Error::NoMatchingIdentity {
+            label,
+            sealed_to: file.sealed_to,
+        }),
+        Err(reason) => Err(Error::Record { label, reason }),
+    }
+}
+
+/// A progress bar on standard error, only on a terminal and for more than a handful of records.
+fn progress_bar(records: usize) -> ProgressBar {
+    if records > PROGRESS_AFTER && io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(
+            Some(u64::try_from(records).unwrap_or(u64::MAX)),
+            ProgressDrawTarget::stderr(),
+        )
+    } else {
+        ProgressBar::hidden()
+    }
+}

@@ -1,0 +1,49 @@
+//! The subcommands, one file each. Each is a clap `Args` struct whose `///` comments are its
+//! help text, with a `run()` that does the work.
+
+use clap::{Parser, Subcommand};
+
+use crate::Error;
+
+pub mod decrypt;
+pub mod keygen;
+pub mod recipient;
+
+/// Makes organizer identities and opens sealform's sealed records, on your own computer.
+///
+/// The server only ever holds public keys: the testimony it collects is sealed (encrypted with
+/// age) to the organizers' keys, and only this tool, with an organizer's identity file, opens it.
+#[derive(Debug, Parser)]
+#[command(name = "sealform-keytool", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Keygen(keygen::Keygen),
+    Recipient(recipient::Recipient),
+    Decrypt(decrypt::Decrypt),
+}
+
+impl Cli {
+    /// Runs the chosen subcommand.
+    pub fn run(self) -> Result<(), Error> {
+        match self.command {
+            Command::Keygen(keygen) => keygen.run(),
+            Command::Recipient(recipient) => recipient.run(),
+            Command::Decrypt(decrypt) => decrypt.run(),
+        }
+    }
+}
+
+/// Writes `text` to standard output, reporting a closed pipe as an error instead of panicking.
+fn print_stdout(bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(|err| Error::Stdout { err })
+}

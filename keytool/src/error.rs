@@ -1,0 +1,337 @@
+//! The key tool's one error type. Each message says what went wrong, in lowercase, and on the
+//! following line what to do about it. No variant carries submission content or key material.
+
+use std::io;
+use std::path::PathBuf;
+
+use seal::RecipientSetFingerprint;
+
+/// Everything that can go wrong in the key tool.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `keygen --out` names a file that already exists.
+    #[error(
+        "{} already exists\nthe key tool never overwrites a file: choose another --out path, or move the old file away first",
+        .path.display()
+    )]
+    IdentityExists {
+        /// The file that is in the way.
+        path: PathBuf,
+    },
+
+    /// `decrypt --out` names a file that already exists.
+    #[error(
+        "{} already exists\nthe key tool never overwrites an export: choose another --out path, or delete the old export first",
+        .path.display()
+    )]
+    OutputExists {
+        /// The file that is in the way.
+        path: PathBuf,
+    },
+
+    /// A file could not be written.
+    #[error("could not write {}: {}", .path.display(), io_reason(.err))]
+    Write {
+        /// The file being written.
+        path: PathBuf,
+        /// Why the system refused.
+        err: io::Error,
+    },
+
+    /// Writing to standard output failed (for example, the reading end of a pipe closed).
+    #[error("could not write to standard output: {}", io_reason(.err))]
+    Stdout {
+        /// Why the system refused.
+        err: io::Error,
+    },
+
+    /// A file or folder could not be read.
+    #[error("could not read {}: {}", .path.display(), io_reason(.err))]
+    Read {
+        /// The file or folder being read.
+        path: PathBuf,
+        /// Why the system refused.
+        err: io::Error,
+    },
+
+    /// An identity file holds something that is not an age identity.
+    #[error(
+        "{} is not an age identity file: {reason}\nan identity file holds AGE-SECRET-KEY-1… lines, as written by `sealform-keytool keygen` or age-keygen",
+        .path.display()
+    )]
+    NotAnIdentityFile {
+        /// The identity file.
+        path: PathBuf,
+        /// Where it went wrong, without quoting the file.
+        reason: String,
+    },
+
+    /// An identity file holds a public key instead of a secret one.
+    #[error(
+        "{} holds a public key (age1…), not an identity\npass the identity file with the AGE-SECRET-KEY-1… line; the public key is what the server seals to",
+        .path.display()
+    )]
+    PublicKeyGiven {
+        /// The file given as an identity.
+        path: PathBuf,
+    },
+
+    /// An identity file holds an age plugin identity, which the key tool does not run.
+    #[error(
+        "{} holds an age plugin identity (AGE-PLUGIN-…)\nthe key tool only uses native X25519 identities (AGE-SECRET-KEY-1…): records are sealed to those",
+        .path.display()
+    )]
+    PluginIdentity {
+        /// The identity file.
+        path: PathBuf,
+    },
+
+    /// An identity file holds an SSH key, which sealform never seals to.
+    #[error(
+        "{} holds an SSH key\nsealform seals records to age X25519 keys only: pass the identity made by `sealform-keytool keygen`",
+        .path.display()
+    )]
+    SshIdentity {
+        /// The identity file.
+        path: PathBuf,
+    },
+
+    /// An identity file parses but holds no identity at all.
+    #[error(
+        "{} holds no identity\nan identity file has an AGE-SECRET-KEY-1… line; make one with `sealform-keytool keygen`",
+        .path.display()
+    )]
+    NoIdentities {
+        /// The identity file.
+        path: PathBuf,
+    },
+
+    /// An age-encrypted identity file is encrypted to keys rather than to a passphrase.
+    #[error(
+        "{} is encrypted to a key, not to a passphrase\ndecrypt it first with the key it was encrypted to, and pass the result",
+        .path.display()
+    )]
+    NotPassphraseProtected {
+        /// The identity file.
+        path: PathBuf,
+    },
+
+    /// The passphrase given for a protected identity file is not the one it was made with.
+    #[error(
+        "the passphrase does not open {}\ncheck the passphrase (and the keyboard layout) and try again",
+        .path.display()
+    )]
+    WrongPassphrase {
+        /// The protected identity file.
+        path: PathBuf,
+    },
+
+    /// A passphrase-protected identity file is damaged, or needs more work than allowed.
+    #[error(
+        "could not unlock {}: {reason}\nrestore the identity file from your backup",
+        .path.display()
+    )]
+    IdentityFileDamaged {
+        /// The protected identity file.
+        path: PathBuf,
+        /// What the age layer reported.
+        reason: String,
+    },
+
+    /// A protected identity file needs a passphrase, but there is no terminal to ask on.
+    #[error(
+        "{} is protected by a passphrase, and standard input is not a terminal to ask for it\npass it with --passphrase-fd N (a file descriptor to read it from) or --passphrase-env VAR (the name of an environment variable holding it)",
+        .path.display()
+    )]
+    NoPassphraseSource {
+        /// The protected identity file.
+        path: PathBuf,
+    },
+
+    /// `keygen` must protect the new identity, but there is no terminal to ask for a passphrase.
+    #[error(
+        "standard input is not a terminal to ask for the new identity's passphrase\npass it with --passphrase-fd N or --passphrase-env VAR, or use --no-passphrase for an unprotected identity (risky: see --help)"
+    )]
+    NoNewPassphraseSource,
+
+    /// The terminal prompt for a passphrase failed.
+    #[error("could not read the passphrase from the terminal: {}", io_reason(.err))]
+    Prompt {
+        /// Why the terminal could not be used.
+        err: io::Error,
+    },
+
+    /// The passphrase is empty.
+    #[error(
+        "the passphrase is empty\nan identity file protects every testimony: choose a long passphrase"
+    )]
+    EmptyPassphrase,
+
+    /// The passphrase and its confirmation differ.
+    #[error("the two passphrases differ\nnothing was written: run the command again")]
+    PassphraseMismatch,
+
+    /// The environment variable named by `--passphrase-env` is missing or not text.
+    #[error(
+        "the environment variable {var} is {problem}\n--passphrase-env takes the name of a variable that holds the passphrase, not the passphrase itself"
+    )]
+    PassphraseEnv {
+        /// The variable's name.
+        var: String,
+        /// `not set` or `not valid UTF-8`.
+        problem: &'static str,
+    },
+
+    /// The file descriptor named by `--passphrase-fd` could not be read, or held no usable line.
+    #[error(
+        "could not read a passphrase from file descriptor {fd}: {reason}\nwrite the passphrase, then a newline, to that descriptor"
+    )]
+    PassphraseFd {
+        /// The file descriptor.
+        fd: u32,
+        /// What went wrong.
+        reason: String,
+    },
+
+    /// The age library refused to encrypt the new identity.
+    #[error("could not encrypt the new identity: {reason}")]
+    Encrypt {
+        /// What the age library reported.
+        reason: String,
+    },
+
+    /// An export folder's index is malformed.
+    #[error(
+        "{} is not a valid export index: {reason}\nexport the records from the server again, or remove the index to go on without it",
+        .path.display()
+    )]
+    InvalidIndex {
+        /// The `index.tsv` file.
+        path: PathBuf,
+        /// Which line is wrong.
+        reason: seal::Error,
+    },
+
+    /// A folder given to `decrypt` holds no `*.age` file.
+    #[error("{} holds no record (*.age file)\ncheck the folder the server's export was saved to", .path.display())]
+    EmptyFolder {
+        /// The folder.
+        path: PathBuf,
+    },
+
+    /// None of the identities could open a record.
+    #[error("no identity could open {label}: {}", match .sealed_to {
+        Some(set) => format!("it was sealed to recipient set {set}; try the identity for that set"),
+        None => "it was sealed to other keys; try -i with another identity".to_owned(),
+    })]
+    NoMatchingIdentity {
+        /// `record 3f9c1a2b (path)`, or the path when the file name is not a record id.
+        label: String,
+        /// The recipient set the export index says the record was sealed to.
+        sealed_to: Option<RecipientSetFingerprint>,
+    },
+
+    /// A record was opened by an identity but is not a valid record.
+    #[error("could not open {label}: {reason}")]
+    Record {
+        /// `record 3f9c1a2b (path)`, or the path when the file name is not a record id.
+        label: String,
+        /// What the seal crate reported.
+        reason: seal::Error,
+    },
+
+    /// Some records could not be opened; the others were exported.
+    #[error(
+        "exported {exported} of {total} records; see the {} above{}",
+        if *.failed == 1 { "error".to_owned() } else { format!("{} errors", .failed) },
+        match .given {
+            Some(set) => format!(
+                "\nthe identities given with -i make recipient set {set}; a record sealed to another set needs an identity of that set"
+            ),
+            None => String::new(),
+        }
+    )]
+    SomeRecordsFailed {
+        /// How many errors were reported.
+        failed: usize,
+        /// How many records were exported.
+        exported: usize,
+        /// How many record files were found.
+        total: usize,
+        /// The recipient set of the identities given with `-i`, when some record matched none.
+        given: Option<RecipientSetFingerprint>,
+    },
+
+    /// Formatting the export failed (in memory, so this is not expected to happen).
+    #[error("could not write the export: {}", io_reason(.err))]
+    Export {
+        /// What failed.
+        err: io::Error,
+    },
+}
+
+/// An `io::Error` as a short lowercase phrase, without the OS error number for common cases.
+fn io_reason(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "it does not exist".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::AlreadyExists => "it already exists".to_owned(),
+        io::ErrorKind::IsADirectory => "it is a folder".to_owned(),
+        io::ErrorKind::BrokenPipe => "the reading end of the pipe was closed".to_owned(),
+        _ => lowercase_first(&err.to_string()),
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_read_as_lowercase_phrases() {
+        let missing = Error::Read {
+            path: "key.txt".into(),
+            err: io::Error::from(io::ErrorKind::NotFound),
+        };
+        assert_eq!(
+            missing.to_string(),
+            "could not read key.txt: it does not exist"
+        );
+        let other = Error::Stdout {
+            err: io::Error::other("Disk quota exceeded"),
+        };
+        assert_eq!(
+            other.to_string(),
+            "could not write to standard output: disk quota exceeded"
+        );
+    }
+
+    #[test]
+    fn a_record_nobody_can_open_names_its_recipient_set() {
+        let known = Error::NoMatchingIdentity {
+            label: "record 3f9c1a2b (export/3f9c.age)".into(),
+            sealed_to: Some(RecipientSetFingerprint::from_bytes([
+                0x7a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f, 0x6a, 0x7b,
+            ])),
+        };
+        assert_eq!(
+            known.to_string(),
+            "no identity could open record 3f9c1a2b (export/3f9c.age): it was sealed to recipient set 7a1b2c3d4e5f6a7b; try the identity for that set"
+        );
+        let unknown = Error::NoMatchingIdentity {
+            label: "letter.age".into(),
+            sealed_to: None,
+        };
+        assert_eq!(
+            unknown.to_string(),
+            "no identity could open letter.age: it was sealed to other keys; try -i with another identity"
+        );
+    }
+}

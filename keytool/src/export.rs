@@ -1,0 +1,329 @@
+//! Export writers: opened submissions to CSV, JSON or JSON Lines, in memory that is wiped on drop.
+//!
+//! * **CSV**: UTF-8 with a byte order mark (so spreadsheet programs detect UTF-8), CRLF line ends
+//!   (RFC 4180), quoting only where needed, newlines inside values kept (quoted). Columns:
+//!   `record,campaign,language,received`, then the field names in the order of the first record,
+//!   followed by names first seen in later records, in order of appearance. Multi-choice answers
+//!   are joined with `"; "`, consents are `yes`/`no`, a field a record lacks is empty. A cell that
+//!   starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
+//!   spreadsheet shows it as text instead of running it as a formula
+//!   (<https://owasp.org/www-community/attacks/CSV_Injection>).
+//! * **JSON**: an array of objects
+//!   `{"record":…,"campaign":…,"language":…,"received":…,"fields":{name: value, …}}`, fields in the
+//!   record's own order; text and single choices are strings, multi choices arrays of strings,
+//!   consents booleans. **JSON Lines**: the same objects, one per line.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::{self, Write};
+
+use seal::{FieldValue, Submission};
+use zeroize::Zeroizing;
+
+/// One opened record, ready to export.
+#[derive(Debug)]
+pub struct Opened {
+    /// What names the record in the export: its id (the file name without `.age`).
+    pub record: String,
+    /// The opened submission (plaintext, wiped on drop).
+    pub submission: Submission,
+}
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Comma-separated values, for spreadsheets (UTF-8 with a byte order mark)
+    #[default]
+    Csv,
+    /// One JSON array of objects
+    Json,
+    /// JSON Lines: one JSON object per line
+    Jsonl,
+}
+
+/// Writes `records` in `format`.
+pub fn export(format: Format, records: &[Opened]) -> io::Result<SecretBuf> {
+    match format {
+        Format::Csv => Ok(csv(records)),
+        Format::Json => json(records),
+        Format::Jsonl => jsonl(records),
+    }
+}
+
+/// The columns every CSV export starts with.
+pub const CSV_FIXED_COLUMNS: [&str; 4] = ["record", "campaign", "language", "received"];
+
+/// The byte order mark a CSV export starts with.
+pub const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// The characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The CSV export.
+pub fn csv(records: &[Opened]) -> SecretBuf {
+    let columns = csv_field_columns(records);
+    let mut out = CsvWriter::new();
+    for name in CSV_FIXED_COLUMNS.iter().chain(&columns) {
+        out.cell(name);
+    }
+    out.end_record();
+    for opened in records {
+        let submission = &opened.submission;
+        out.cell(&opened.record);
+        out.cell(submission.campaign());
+        out.cell(submission.language());
+        out.cell(&Zeroizing::new(submission.received().to_string()));
+        for name in &columns {
+            match submission.expose_field(name) {
+                None => out.cell(""),
+                Some(FieldValue::Text(text) | FieldValue::Choice(text)) => out.cell(text),
+                Some(FieldValue::Choices(choices)) => out.cell(&join_choices(choices)),
+                Some(FieldValue::Consent(consent)) => out.cell(yes_no(*consent)),
+            }
+        }
+        out.end_record();
+    }
+    out.finish()
+}
+
+/// The field columns of a CSV export: the first record's field names in order, then names first
+/// seen in later records, in order of appearance; each name once.
+pub fn csv_field_columns(records: &[Opened]) -> Vec<&str> {
+    let mut seen = HashSet::new();
+    records
+        .iter()
+        .flat_map(|opened| opened.submission.expose_fields())
+        .map(seal::Field::name)
+        .filter(|name| seen.insert(*name))
+        .collect()
+}
+
+/// `cell`, with a leading `'` when it starts like a formula. The copy is wiped on drop.
+pub fn guard_formula(cell: &str) -> Zeroizing<String> {
+    let mut guarded = Zeroizing::new(String::with_capacity(cell.len() + 1));
+    if cell.starts_with(FORMULA_STARTS) {
+        guarded.push('\'');
+    }
+    guarded.push_str(cell);
+    guarded
+}
+
+fn join_choices(choices: &[String]) -> Zeroizing<String> {
+    const SEPARATOR: &str = "; ";
+    let length = choices.iter().map(String::len).sum::<usize>()
+        + SEPARATOR.len() * choices.len().saturating_sub(1);
+    let mut joined = Zeroizing::new(String::with_capacity(length));
+    for (index, choice) in choices.iter().enumerate() {
+        if index > 0 {
+            joined.push_str(SEPARATOR);
+        }
+        joined.push_str(choice);
+    }
+    joined
+}
+
+fn yes_no(consent: bool) -> &'static str {
+    if consent { "yes" } else { "no" }
+}
+
+/// The JSON export: an array, one object per line.
+pub fn json(records: &[Opened]) -> io::Result<SecretBuf> {
+    let mut out = SecretBuf::new();
+    if records.is_empty() {
+        out.write_all(b"[]\n")?;
+        return Ok(out);
+    }
+    out.write_all(b"[\n")?;
+    for (index, opened) in records.iter().enumerate() {
+        out.write_all(b"  ")?;
+        json_object(&mut out, opened)?;
+        out.write_all(if index + 1 < records.len() {
+            b",\n"
+        } else {
+            b"\n"
+        })?;
+    }
+    out.write_all(b"]\n")?;
+    Ok(out)
+}
+
+/// The JSON Lines export: one object per line.
+pub fn jsonl(records: &[Opened]) -> io::Result<SecretBuf> {
+    let mut out = SecretBuf::new();
+    for opened in records {
+        json_object(&mut out, opened)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(out)
+}
+
+/// Writes one record's object by hand, value by value, so that keys keep their order and no
+/// plaintext passes through a `serde_json::Value` (whose strings would not be wiped).
+fn json_object(out: &mut SecretBuf, opened: &Opened) -> io::Result<()> {
+    let submission = &opened.submission;
+    out.write_all(b"{\"record\":")?;
+    serde_json::to_writer(&mut *out, &opened.record)?;
+    out.write_all(b",\"campaign\":")?;
+    serde_json::to_writer(&mut *out, submission.campaign())?;
+    out.write_all(b",\"language\":")?;
+    serde_json::to_writer(&mut *out, submission.language())?;
+    out.write_all(b",\"received\":")?;
+    serde_json::to_writer(
+        &mut *out,
+        &*Zeroizing::new(submission.received().to_string()),
+    )?;
+    out.write_all(b",\"fields\":{")?;
+    // A name repeated within one record keeps its first value, as in the CSV export: JSON
+    // readers disagree on duplicate keys.
+    let mut seen = HashSet::new();
+    for field in submission.expose_fields() {
+        if !seen.insert(field.name()) {
+            continue;
+        }
+        if seen.len() > 1 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, field.name())?;
+        out.write_all(b":")?;
+        match field.expose_value() {
+            FieldValue::Text(text) | FieldValue::Choice(text) => {
+                serde_json::to_writer(&mut *out, text)?;
+            }
+            FieldValue::Choices(choices) => serde_json::to_writer(&mut *out, choices)?,
+            FieldValue::Consent(consent) => serde_json::to_writer(&mut *out, consent)?,
+        }
+    }
+    out.write_all(b"}}")?;
+    Ok(())
+}
+
+/// A CSV writer on csv-core, writing straight into a [`SecretBuf`].
+struct CsvWriter {
+    core: csv_core::Writer,
+    out: SecretBuf,
+    at_record_start: bool,
+}
+
+impl CsvWriter {
+    fn new() -> Self {
+        let mut out = SecretBuf::new();
+        out.extend(UTF8_BOM);
+        Self {
+            core: csv_core::WriterBuilder::new()
+                .terminator(csv_core::Terminator::CRLF)
+                .build(),
+            out,
+            at_record_start: true,
+        }
+    }
+
+    /// Writes one cell, guarded against formulas.
+    fn cell(&mut self, text: &str) {
+        let Self {
+            core,
+            out,
+            at_record_start,
+        } = self;
+        if !*at_record_start {
+            out.fill(2, |buf| core.delimiter(buf).1);
+        }
+        *at_record_start = false;
+        let guarded = guard_formula(text);
+        let mut input = guarded.as_bytes();
+        // Called at least once, even for an empty cell, so csv-core knows the field began.
+        loop {
+            let mut consumed = 0;
+            let mut done = false;
+            // csv-core writes at most 2 + 2 × the input's length for a field.
+            out.fill(2 + 2 * input.len(), |buf| {
+                let (result, read, written) = core.field(input, buf);
+                consumed = read;
+                done = matches!(result, csv_core::WriteResult::InputEmpty);
+                written
+            });
+            input = &input[consumed..];
+            if done {
+                break;
+            }
+        }
+    }
+
+    fn end_record(&mut self) {
+        let Self { core, out, .. } = self;
+        out.fill(3, |buf| core.terminator(buf).1);
+        self.at_record_start = true;
+    }
+
+    fn finish(mut self) -> SecretBuf {
+        let Self { core, out, .. } = &mut self;
+        out.fill(2, |buf| core.finish(buf).1);
+        self.out
+    }
+}
+
+/// A growable byte buffer for plaintext: wiped on drop, and wiped before every reallocation, so
+/// that growing it leaves no stray copy in freed memory (a plain `Vec` would). Prints redacted.
+#[derive(Default)]
+pub struct SecretBuf {
+    bytes: Zeroizing<Vec<u8>>,
+}
+
+impl SecretBuf {
+    const INITIAL_CAPACITY: usize = 16 * 1024;
+
+    /// An empty buffer.
+    pub fn new() -> Self {
+        Self {
+            bytes: Zeroizing::new(Vec::with_capacity(Self::INITIAL_CAPACITY)),
+        }
+    }
+
+    /// The contents. Named to make reading plaintext a visible act.
+    pub fn expose(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Appends `data`.
+    pub fn extend(&mut self, data: &[u8]) {
+        self.reserve(data.len());
+        self.bytes.extend_from_slice(data);
+    }
+
+    /// Lets `write` fill up to `max` bytes at the end; it returns how many it wrote.
+    fn fill(&mut self, max: usize, write: impl FnOnce(&mut [u8]) -> usize) {
+        self.reserve(max);
+        let start = self.bytes.len();
+        self.bytes.resize(start + max, 0);
+        let written = write(&mut self.bytes[start..]);
+        self.bytes.truncate(start + written.min(max));
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        let needed = self.bytes.len().saturating_add(additional);
+        if needed <= self.bytes.capacity() {
+            return;
+        }
+        let capacity = needed.max(self.bytes.capacity().saturating_mul(2));
+        let mut bigger = Zeroizing::new(Vec::with_capacity(capacity));
+        bigger.extend_from_slice(&self.bytes);
+        // The old allocation is wiped as it drops.
+        self.bytes = bigger;
+    }
+}
+
+impl Write for SecretBuf {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.extend(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl fmt::Debug for SecretBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretBuf(..redacted.., {} bytes)", self.bytes.len())
+    }
+}

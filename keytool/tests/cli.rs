@@ -1,0 +1,649 @@
+//! Golden tests of the built binary: exact standard output, standard error and exit codes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::str::FromStr;
+
+use common::*;
+use seal::FieldValue;
+
+const KEYGEN_PLAIN_HINTS: &str = "wrote the identity to key.txt, without a passphrase
+warning: anyone who copies key.txt can read every testimony sealed to this key: keep it on an encrypted disk, or make a protected identity without --no-passphrase
+the line above is its public key: give it to the server's operator (it is not secret)
+";
+
+const KEYGEN_PROTECTED_HINTS: &str = "wrote the identity to key.age, protected by your passphrase
+the line above is its public key: give it to the server's operator (it is not secret)
+keep a backup of key.age and remember the passphrase: without both, testimony sealed to this key cannot be read
+";
+
+const BOM: &str = "\u{feff}";
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// A plain identity file for KEY_1 as `key1.txt` in `dir`.
+fn with_key_1(dir: &Path) {
+    write(&dir.join("key1.txt"), identity_file(KEY_1, PUBLIC_1));
+}
+
+/// Records A and B, sealed to KEY_1, as `<id>.age` in `dir`.
+fn with_records_a_b(dir: &Path) {
+    write(
+        &dir.join(format!("{ID_A}.age")),
+        seal_to(&record_a(), PUBLIC_1),
+    );
+    write(
+        &dir.join(format!("{ID_B}.age")),
+        seal_to(&record_b(), PUBLIC_1),
+    );
+}
+
+fn assert_public_key_line(stdout: &str) -> String {
+    let key = stdout.strip_suffix('\n').expect("one line");
+    assert!(!key.contains('\n'), "only the key on stdout: {stdout:?}");
+    age::x25519::Recipient::from_str(key).expect("an age1… public key");
+    key.to_owned()
+}
+
+#[test]
+fn fixed_test_keys_are_consistent() {
+    for (secret, public, fingerprint) in [(KEY_1, PUBLIC_1, SET_1), (KEY_2, PUBLIC_2, SET_2)] {
+        let identity = age::x25519::Identity::from_str(secret).unwrap();
+        assert_eq!(identity.to_public().to_string(), public);
+        assert_eq!(set(public).fingerprint().to_string(), fingerprint);
+    }
+}
+
+#[test]
+fn keygen_without_passphrase_writes_a_private_age_keygen_file() {
+    let dir = tmp();
+    let out = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &["keygen", "--out", "key.txt", "--no-passphrase"],
+        ),
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, KEYGEN_PLAIN_HINTS));
+    let public = assert_public_key_line(&out.stdout);
+
+    let path = dir.path().join("key.txt");
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+    let text = fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("# created: 20") && lines[0].ends_with('Z'));
+    assert_eq!(lines[1], format!("# public key: {public}"));
+    let identity = age::x25519::Identity::from_str(lines[2]).unwrap();
+    assert_eq!(identity.to_public().to_string(), public);
+
+    // `recipient` reads it back.
+    let again = run(
+        dir.path(),
+        &mut keytool(dir.path(), &["recipient", "-i", "key.txt"]),
+    );
+    assert_eq!(again, ok(&format!("{public}\n")));
+}
+
+#[test]
+fn keygen_refuses_to_overwrite() {
+    let dir = tmp();
+    write(&dir.path().join("key.txt"), "precious");
+    for extra in [&["--no-passphrase"][..], &[]] {
+        let mut args = vec!["keygen", "--out", "key.txt"];
+        args.extend_from_slice(extra);
+        let out = run(dir.path(), &mut keytool(dir.path(), &args));
+        assert_eq!(
+            out,
+            Run {
+                code: 1,
+                stdout: String::new(),
+                stderr: "error: key.txt already exists\nthe key tool never overwrites a file: choose another --out path, or move the old file away first\n".into(),
+            }
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("key.txt")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn keygen_needs_a_passphrase_source_without_a_terminal() {
+    let dir = tmp();
+    let out = run(
+        dir.path(),
+        &mut keytool(dir.path(), &["keygen", "--out", "key.age"]),
+    );
+    assert_eq!(
+        out,
+        Run {
+            code: 1,
+            stdout: String::new(),
+            stderr: "error: standard input is not a terminal to ask for the new identity's passphrase\npass it with --passphrase-fd N or --passphrase-env VAR, or use --no-passphrase for an unprotected identity (risky: see --help)\n".into(),
+        }
+    );
+    assert!(!dir.path().join("key.age").exists());
+
+    let empty = run(
+        dir.path(),
+        keytool(
+            dir.path(),
+            &[
+                "keygen",
+                "--out",
+                "key.age",
+                "--passphrase-env",
+                "SEALFORM_PASSPHRASE",
+            ],
+        )
+        .env("SEALFORM_PASSPHRASE", ""),
+    );
+    assert_eq!(
+        empty.stderr,
+        "error: the passphrase is empty\nan identity file protects every testimony: choose a long passphrase\n"
+    );
+    assert_eq!(empty.code, 1);
+    assert!(!dir.path().join("key.age").exists());
+}
+
+#[test]
+fn keygen_flags_that_contradict_are_usage_errors() {
+    let dir = tmp();
+    let out = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &[
+                "keygen",
+                "--out",
+                "k",
+                "--no-passphrase",
+                "--passphrase-env",
+                "X",
+            ],
+        ),
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with(
+            "error: the argument '--no-passphrase' cannot be used with '--passphrase-env <VAR>'"
+        ),
+        "{}",
+        out.stderr
+    );
+    let missing = run(dir.path(), &mut keytool(dir.path(), &["decrypt", "x.age"]));
+    assert_eq!(missing.code, 2);
+    assert!(!dir.path().join("k").exists());
+}
+
+#[test]
+fn keygen_with_a_passphrase_writes_an_armored_scrypt_file_that_recipient_opens() {
+    let dir = tmp();
+    let out = run(
+        dir.path(),
+        keytool(
+            dir.path(),
+            &[
+                "keygen",
+                "--out",
+                "key.age",
+                "--passphrase-env",
+                "SEALFORM_PASSPHRASE",
+            ],
+        )
+        .env("SEALFORM_PASSPHRASE", "correct horse battery staple"),
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, KEYGEN_PROTECTED_HINTS));
+    let public = assert_public_key_line(&out.stdout);
+
+    let path = dir.path().join("key.age");
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+    let file = fs::read_to_string(&path).unwrap();
+    assert!(
+        file.starts_with("-----BEGIN AGE ENCRYPTED FILE-----\n"),
+        "{file}"
+    );
+    assert!(
+        file.ends_with("-----END AGE ENCRYPTED FILE-----\n"),
+        "{file}"
+    );
+    assert!(!file.contains("AGE-SECRET-KEY"));
+
+    // Through a file descriptor (here standard input, descriptor 0), with a CRLF line end.
+    let opened = run_with_stdin(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &["recipient", "-i", "key.age", "--passphrase-fd", "0"],
+        ),
+        b"correct horse battery staple\r\nanything after the first line is ignored\n",
+    );
+    assert_eq!(opened, ok(&format!("{public}\n")));
+
+    let wrong = run(
+        dir.path(),
+        keytool(
+            dir.path(),
+            &[
+                "recipient",
+                "-i",
+                "key.age",
+                "--passphrase-env",
+                "SEALFORM_PASSPHRASE",
+            ],
+        )
+        .env("SEALFORM_PASSPHRASE", "Correct horse battery staple"),
+    );
+    assert_eq!(
+        wrong,
+        Run {
+            code: 1,
+            stdout: String::new(),
+            stderr: "error: the passphrase does not open key.age\ncheck the passphrase (and the keyboard layout) and try again\n".into(),
+        }
+    );
+
+    // No source and no terminal: says how to pass one, before any scrypt work.
+    let none = run(
+        dir.path(),
+        &mut keytool(dir.path(), &["recipient", "-i", "key.age"]),
+    );
+    assert_eq!(
+        none,
+        Run {
+            code: 1,
+            stdout: String::new(),
+            stderr: "error: key.age is protected by a passphrase, and standard input is not a terminal to ask for it\npass it with --passphrase-fd N (a file descriptor to read it from) or --passphrase-env VAR (the name of an environment variable holding it)\n".into(),
+        }
+    );
+}
+
+#[test]
+fn recipient_explains_files_that_are_not_identities() {
+    let dir = tmp();
+    write(&dir.path().join("public.txt"), format!("{PUBLIC_1}\n"));
+    write(
+        &dir.path().join("notes.txt"),
+        "# my keys\nthe secret is in the drawer\n",
+    );
+    let cases = [
+        (
+            "missing.txt",
+            "error: could not read missing.txt: it does not exist\n",
+        ),
+        (
+            "public.txt",
+            "error: public.txt holds a public key (age1…), not an identity\npass the identity file with the AGE-SECRET-KEY-1… line; the public key is what the server seals to\n",
+        ),
+        (
+            "notes.txt",
+            "error: notes.txt is not an age identity file: contains non-identity data on line 2\nan identity file holds AGE-SECRET-KEY-1… lines, as written by `sealform-keytool keygen` or age-keygen\n",
+        ),
+    ];
+    for (file, stderr) in cases {
+        let out = run(
+            dir.path(),
+            &mut keytool(dir.path(), &["recipient", "-i", file]),
+        );
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (1, "", stderr)
+        );
+    }
+}
+
+const CSV_A_B: &str = "\u{feff}record,campaign,language,received,sign_as,name,actions,consent_public,testimony\r\n\
+3f9c1a2b0000000000000000000000aa,open-letter,en,2026-11-28,individual,Mai,a; b,yes,\r\n\
+7d02e4f1000000000000000000000bbb,open-letter,th,2026-11-29,,\"นวด, \"\"สปา\"\"\",,no,\"line one\nline two\"\r\n";
+
+const JSON_A: &str = r#"{"record":"3f9c1a2b0000000000000000000000aa","campaign":"open-letter","language":"en","received":"2026-11-28","fields":{"sign_as":"individual","name":"Mai","actions":["a","b"],"consent_public":true}}"#;
+const JSON_B: &str = r#"{"record":"7d02e4f1000000000000000000000bbb","campaign":"open-letter","language":"th","received":"2026-11-29","fields":{"name":"นวด, \"สปา\"","sign_as":"","testimony":"line one\nline two","consent_public":false}}"#;
+
+#[test]
+fn decrypt_exports_csv_json_and_jsonl() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    with_records_a_b(dir.path());
+    let files = [format!("{ID_A}.age"), format!("{ID_B}.age")];
+    let decrypt = |format: Option<&str>| {
+        let mut args = vec!["decrypt", "-i", "key1.txt"];
+        if let Some(format) = format {
+            args.extend(["--format", format]);
+        }
+        args.extend(files.iter().map(String::as_str));
+        run(dir.path(), &mut keytool(dir.path(), &args))
+    };
+
+    assert_eq!(decrypt(None), ok(CSV_A_B));
+    assert_eq!(decrypt(Some("csv")), ok(CSV_A_B));
+    assert_eq!(
+        decrypt(Some("json")),
+        ok(&format!("[\n  {JSON_A},\n  {JSON_B}\n]\n"))
+    );
+    assert_eq!(decrypt(Some("jsonl")), ok(&format!("{JSON_A}\n{JSON_B}\n")));
+
+    // The JSON is what it claims to be.
+    let parsed: serde_json::Value = serde_json::from_str(&decrypt(Some("json")).stdout).unwrap();
+    assert_eq!(parsed[1]["fields"]["testimony"], "line one\nline two");
+    assert_eq!(parsed[0]["fields"]["actions"][1], "b");
+}
+
+#[test]
+fn decrypt_of_a_folder_reports_a_record_for_another_key_and_exports_the_rest() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    let export = dir.path().join("export");
+    fs::create_dir(&export).unwrap();
+    with_records_a_b(&export);
+    let stranger = submission(
+        "open-letter",
+        "en",
+        "2026-11-30",
+        vec![("name", text("Kim"))],
+    );
+    write(
+        &export.join(format!("{ID_C}.age")),
+        seal_to(&stranger, PUBLIC_2),
+    );
+    write(
+        &export.join("index.tsv"),
+        format!("{ID_A}\t{SET_1}\n{ID_B}\t{SET_1}\n{ID_C}\t{SET_2}\n"),
+    );
+    write(&export.join("README.txt"), "not a record");
+
+    let out = run(
+        dir.path(),
+        &mut keytool(dir.path(), &["decrypt", "-i", "key1.txt", "export"]),
+    );
+    assert_eq!(
+        out,
+        Run {
+            code: 1,
+            stdout: CSV_A_B.into(),
+            stderr: format!(
+                "error: no identity could open record c0ffee00 (export/{ID_C}.age): it was sealed to recipient set {SET_2}; try the identity for that set\n\
+                 error: exported 2 of 3 records; see the error above\n\
+                 the identities given with -i make recipient set {SET_1}; a record sealed to another set needs an identity of that set\n"
+            ),
+        }
+    );
+
+    // With both identities, everything opens; the header grows by the stranger's fields only.
+    write(&dir.path().join("key2.txt"), identity_file(KEY_2, PUBLIC_2));
+    let both = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &[
+                "decrypt", "-i", "key1.txt", "-i", "key2.txt", "--format", "jsonl", "export",
+            ],
+        ),
+    );
+    assert_eq!(both.code, 0, "{}", both.stderr);
+    assert_eq!(both.stdout.lines().count(), 3);
+    assert!(
+        both.stdout
+            .lines()
+            .nth(2)
+            .unwrap()
+            .contains(r#""fields":{"name":"Kim"}"#)
+    );
+}
+
+#[test]
+fn decrypt_reports_damaged_and_missing_records_without_an_index() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    let mut record = seal_to(&record_a(), PUBLIC_1);
+    record.truncate(record.len() - 1);
+    write(&dir.path().join(format!("{ID_A}.age")), &record);
+    write(
+        &dir.path().join("letter.age"),
+        seal_to(&record_b(), PUBLIC_2),
+    );
+    fs::create_dir(dir.path().join("empty")).unwrap();
+
+    let out = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &[
+                "decrypt",
+                "-i",
+                "key1.txt",
+                "--format",
+                "jsonl",
+                &format!("{ID_A}.age"),
+                "letter.age",
+                "gone.age",
+                "empty",
+            ],
+        ),
+    );
+    assert_eq!(
+        out,
+        Run {
+            code: 1,
+            stdout: String::new(),
+            stderr: format!(
+                "error: could not read gone.age: it does not exist\n\
+                 error: empty holds no record (*.age file)\ncheck the folder the server's export was saved to\n\
+                 error: could not open record 3f9c1a2b ({ID_A}.age): the record is truncated or damaged: its payload failed authentication\n\
+                 error: no identity could open letter.age: it was sealed to other keys; try -i with another identity\n\
+                 error: exported 0 of 2 records; see the 4 errors above\n\
+                 the identities given with -i make recipient set {SET_1}; a record sealed to another set needs an identity of that set\n"
+            ),
+        }
+    );
+}
+
+#[test]
+fn csv_guards_formulas_and_keeps_multiline_and_unicode_values() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    let values = [
+        ("equals", "=HYPERLINK(\"http://x\",\"y\")"),
+        ("plus", "+49 30 1234"),
+        ("minus", "-5"),
+        ("at", "@SUM(A1:A9)"),
+        ("tab", "\tx"),
+        ("cr", "\rx"),
+        ("inner", "a = b - c"),
+        ("multiline", "first line\nsecond, \"quoted\"\r\nthird"),
+        ("unicode", "مرحبا 👩🏽‍⚕️ e\u{301} 按摩"),
+    ];
+    let record = submission(
+        "-campaign",
+        "ar",
+        "2026-11-28",
+        values
+            .iter()
+            .map(|(name, value)| (*name, text(value)))
+            .collect(),
+    );
+    write(
+        &dir.path().join(format!("{ID_A}.age")),
+        seal_to(&record, PUBLIC_1),
+    );
+
+    let out = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &["decrypt", "-i", "key1.txt", &format!("{ID_A}.age")],
+        ),
+    );
+    let expected = format!(
+        "{BOM}record,campaign,language,received,equals,plus,minus,at,tab,cr,inner,multiline,unicode\r\n\
+         {ID_A},'-campaign,ar,2026-11-28,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+49 30 1234,'-5,'@SUM(A1:A9),'\tx,\"'\rx\",a = b - c,\"first line\nsecond, \"\"quoted\"\"\r\nthird\",مرحبا 👩🏽‍⚕️ e\u{301} 按摩\r\n"
+    );
+    assert_eq!(out, ok(&expected));
+
+    // A CSV reader gets the values back, each formula behind its `'`.
+    let mut reader = csv::Reader::from_reader(out.stdout.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        &headers[0], "record",
+        "the BOM is not part of the first name"
+    );
+    let row = reader.records().next().unwrap().unwrap();
+    for (index, (name, value)) in values.iter().enumerate() {
+        let cell = &row[index + 4];
+        assert_eq!(&headers[index + 4], *name);
+        let guarded = ["equals", "plus", "minus", "at", "tab", "cr"].contains(name);
+        assert_eq!(
+            cell,
+            if guarded {
+                format!("'{value}")
+            } else {
+                value.to_string()
+            }
+        );
+    }
+}
+
+#[test]
+fn decrypt_out_writes_a_private_file_and_refuses_to_overwrite() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    with_records_a_b(dir.path());
+    let record_a = format!("{ID_A}.age");
+    let record_b = format!("{ID_B}.age");
+    let args = [
+        "decrypt",
+        "-i",
+        "key1.txt",
+        "--out",
+        "letter.csv",
+        &record_a,
+        &record_b,
+    ];
+
+    assert_eq!(run(dir.path(), &mut keytool(dir.path(), &args)), ok(""));
+    let path = dir.path().join("letter.csv");
+    assert_eq!(fs::read_to_string(&path).unwrap(), CSV_A_B);
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+
+    write(&path, "an older export");
+    assert_eq!(
+        run(dir.path(), &mut keytool(dir.path(), &args)),
+        Run {
+            code: 1,
+            stdout: String::new(),
+            stderr: "error: letter.csv already exists\nthe key tool never overwrites an export: choose another --out path, or delete the old export first\n".into(),
+        }
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), "an older export");
+    let mut names: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "3f9c1a2b0000000000000000000000aa.age",
+            "7d02e4f1000000000000000000000bbb.age",
+            "key1.txt",
+            "letter.csv"
+        ]
+    );
+}
+
+#[test]
+fn decrypt_with_protected_identities_reads_the_passphrase_once_from_a_descriptor() {
+    let dir = tmp();
+    let made = run(
+        dir.path(),
+        keytool(
+            dir.path(),
+            &[
+                "keygen",
+                "--out",
+                "key.age",
+                "--passphrase-env",
+                "SEALFORM_PASSPHRASE",
+            ],
+        )
+        .env("SEALFORM_PASSPHRASE", "ปลอดภัย passphrase"),
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let public = made.stdout.trim_end().to_owned();
+    write(
+        &dir.path().join(format!("{ID_A}.age")),
+        seal_to(&record_a(), &public),
+    );
+
+    let out = run_with_stdin(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &[
+                "decrypt",
+                "-i",
+                "key.age",
+                // The descriptor is read once; its line serves every protected file.
+                "-i",
+                "key.age",
+                "--passphrase-fd",
+                "0",
+                "--format",
+                "jsonl",
+                &format!("{ID_A}.age"),
+            ],
+        ),
+        "ปลอดภัย passphrase\n".as_bytes(),
+    );
+    assert_eq!(out, ok(&format!("{JSON_A}\n")));
+}
+
+#[test]
+fn every_subcommand_help_has_examples() {
+    let dir = tmp();
+    for subcommand in ["keygen", "recipient", "decrypt"] {
+        let out = run(
+            dir.path(),
+            &mut keytool(dir.path(), &[subcommand, "--help"]),
+        );
+        assert_eq!(out.code, 0);
+        assert!(
+            out.stdout.contains("\nExamples:\n"),
+            "{subcommand}: {}",
+            out.stdout
+        );
+        assert!(
+            out.stdout
+                .contains(&format!("sealform-keytool {subcommand} "))
+        );
+    }
+}
+
+/// The opening path the binary uses is the library's: a record opened through it has the same
+/// fields as the one sealed.
+#[test]
+fn the_library_opening_path_opens_what_seal_sealed() {
+    let keyring = sealform_keytool::Keyring::parse_identity_file(
+        &identity_file(KEY_1, PUBLIC_1),
+        Path::new("key1.txt"),
+    )
+    .unwrap();
+    let opened = keyring
+        .open_record(&seal_to(&record_b(), PUBLIC_1))
+        .unwrap();
+    assert_eq!(
+        opened.expose_field("testimony"),
+        Some(&text("line one\nline two"))
+    );
+    assert_eq!(
+        opened.expose_field("consent_public"),
+        Some(&FieldValue::Consent(false))
+    );
+}

@@ -1,0 +1,159 @@
+//! Helpers shared by the CLI and interop tests: fixed test keys, records sealed with the seal
+//! crate, and running the built binary in a temporary folder.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use seal::{Field, FieldValue, RecipientSet, Submission};
+
+/// Test-only identities (made with age-keygen for these tests; they protect nothing).
+pub const KEY_1: &str =
+    "AGE-SECRET-KEY-1JCMP7L8K5LJGT9AKZ0ZD0ED6VKPZGE7THQ206G5N4TMYH9YJLR0SSAK6SL";
+pub const PUBLIC_1: &str = "age13lh7lq357q9lqrze52n6kvx2e4lpp4h4alv9d483cn37ekx6s4xs3hkth5";
+pub const KEY_2: &str =
+    "AGE-SECRET-KEY-1H23RT5VXTE8Q9463564HYFWJKY0DEA4V6NVSG5TJUXF7PLHLL4DSRVCYL3";
+pub const PUBLIC_2: &str = "age16v026v49vgvmwl4jzftuclkapa7utujx2n3fgjh3ep0cd2nsvajq5gn3sf";
+
+/// The recipient set fingerprints of `{PUBLIC_1}` and `{PUBLIC_2}`, as seal computes them.
+pub const SET_1: &str = "437b607bb9eb06d1";
+pub const SET_2: &str = "cae866e07f7207b0";
+
+pub const ID_A: &str = "3f9c1a2b0000000000000000000000aa";
+pub const ID_B: &str = "7d02e4f1000000000000000000000bbb";
+pub const ID_C: &str = "c0ffee00000000000000000000000ccc";
+
+/// An identity file in age-keygen's layout.
+pub fn identity_file(secret: &str, public: &str) -> String {
+    format!("# created: 2026-11-28T12:00:00Z\n# public key: {public}\n{secret}\n")
+}
+
+pub fn set(public: &str) -> RecipientSet {
+    RecipientSet::parse([public]).unwrap()
+}
+
+pub fn text(value: &str) -> FieldValue {
+    FieldValue::Text(value.to_owned())
+}
+
+pub fn submission(
+    campaign: &str,
+    lang: &str,
+    day: &str,
+    fields: Vec<(&str, FieldValue)>,
+) -> Submission {
+    Submission::new(
+        campaign.to_owned(),
+        lang.to_owned(),
+        day.parse().unwrap(),
+        fields
+            .into_iter()
+            .map(|(name, value)| Field::new(name, value))
+            .collect(),
+    )
+}
+
+/// Record A: a signature with every kind of field.
+pub fn record_a() -> Submission {
+    submission(
+        "open-letter",
+        "en",
+        "2026-11-28",
+        vec![
+            ("sign_as", FieldValue::Choice("individual".into())),
+            ("name", text("Mai")),
+            ("actions", FieldValue::Choices(vec!["a".into(), "b".into()])),
+            ("consent_public", FieldValue::Consent(true)),
+        ],
+    )
+}
+
+/// Record B: fields in another order, one missing, one new, quoting and a newline.
+pub fn record_b() -> Submission {
+    submission(
+        "open-letter",
+        "th",
+        "2026-11-29",
+        vec![
+            ("name", text("นวด, \"สปา\"")),
+            ("sign_as", FieldValue::Choice(String::new())),
+            ("testimony", text("line one\nline two")),
+            ("consent_public", FieldValue::Consent(false)),
+        ],
+    )
+}
+
+pub fn seal_to(submission: &Submission, public: &str) -> Vec<u8> {
+    seal::seal(submission, &set(public)).unwrap()
+}
+
+pub fn write(path: &Path, bytes: impl AsRef<[u8]>) {
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// The key tool run in `dir`, with no standard input and no inherited passphrase variables.
+pub fn keytool(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sealform-keytool"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .env_remove("SEALFORM_PASSPHRASE");
+    command
+}
+
+/// What a run printed and how it ended, with the temporary folder's path replaced by `<tmp>`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(dir: &Path, command: &mut Command) -> Run {
+    finish(dir, command.output().unwrap())
+}
+
+/// Runs with `input` on standard input.
+pub fn run_with_stdin(dir: &Path, command: &mut Command, input: &[u8]) -> Run {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    finish(dir, child.wait_with_output().unwrap())
+}
+
+fn finish(dir: &Path, output: Output) -> Run {
+    let normalize = |bytes: Vec<u8>| {
+        String::from_utf8(bytes)
+            .unwrap()
+            .replace(&dir.display().to_string(), "<tmp>")
+    };
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: normalize(output.stdout),
+        stderr: normalize(output.stderr),
+    }
+}
+
+pub fn ok(stdout: &str) -> Run {
+    Run {
+        code: 0,
+        stdout: stdout.to_owned(),
+        stderr: String::new(),
+    }
+}
+
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
