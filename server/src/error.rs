@@ -49,4 +49,59 @@ pub enum Error {
     /// reason is for the person and never quotes what they typed.
     #[error("{0}")]
     BadForm(String),
+
+    /// No organizer public key was configured, so there is nothing to seal to.
+    #[error(
+        "no recipient configured: every submission is sealed to the organizers' public keys\n\
+         make a key with `sealform-keytool keygen --out organizer.key` on a computer you trust, \
+         then start the server with --recipient age1… (the public key it prints)\n\
+         or try sealform first with `sealform-server --demo`"
+    )]
+    NoRecipients,
+
+    /// A configured recipient is not an age X25519 public key.
+    #[error("{origin}: {reason}")]
+    Recipient {
+        /// Where the key came from: the flag, or a file and line.
+        origin: String,
+        /// What is wrong with it (never a secret key's text).
+        reason: String,
+    },
+
+    /// A start-up setting is missing, contradicts another, or cannot be used.
+    #[error("{0}")]
+    Config(String),
+
+    /// The config file could not be read or is not valid.
+    #[error("cannot use the config file {path}: {reason}")]
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with its line when the TOML parser says.
+        reason: String,
+    },
+
+    /// The listening socket could not be set up.
+    #[error(
+        "cannot listen on {address}: {reason}\nis another server using it? choose another with --listen"
+    )]
+    Listen {
+        /// The address asked for.
+        address: String,
+        /// What the operating system said.
+        reason: String,
+    },
+
+    /// The demo folder or its identity file could not be made or read.
+    #[error("cannot prepare the demo at {path}: {reason}")]
+    Demo {
+        /// The folder or file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+
+    /// Sealing a submission failed; it was not stored.
+    #[error("could not seal a submission: {0}")]
+    Seal(String),
 }

@@ -3,12 +3,114 @@
 //!
 //! Data flows one way: form bytes → [`form::FormInput`] → validated [`seal::Submission`] →
 //! sealed record → [`store::Store`] (durable) → thank-you page.
+//!
+//! [`app`] is the service (every route and layer, in [`routes`]); [`run`] serves it on a
+//! listener until a shutdown signal. The binary only parses its arguments and calls them.
 
 pub mod campaign;
+pub mod config;
+pub mod demo;
 pub mod error;
 pub mod form;
+pub mod handlers;
 pub mod pages;
+pub mod rate_limit;
+pub mod routes;
+pub mod serve;
 pub mod store;
 pub mod token;
 
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+use tokio::net::TcpListener;
+
+pub use config::Config;
 pub use error::Error;
+pub use handlers::AppState;
+pub use routes::app;
+
+use serve::ConnectionLimits;
+use store::Store;
+
+/// How often used tokens and idle rate-limit entries are forgotten.
+const FORGET_EVERY: Duration = Duration::from_secs(60);
+
+/// Opens the store, serves [`app`] on `listener` until `shutdown` completes, lets the requests
+/// in flight finish, then flushes and closes the store. Prints `listening on http://ADDR`
+/// once ready (with port 0, the port picked).
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    let address = listener.local_addr().map_err(|e| Error::Listen {
+        address: config.listen.to_string(),
+        reason: e.to_string(),
+    })?;
+    let store = Store::open(&config.data_dir)?;
+    describe(&config);
+    let limits = ConnectionLimits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+        // Every request ends within the request timeout; a little more for the answer.
+        shutdown_grace: config.request_timeout + Duration::from_secs(5),
+    };
+    let state = AppState::new(config, store.clone());
+    let forgetting = tokio::spawn(forget_old_periodically(state.clone()));
+
+    println!("listening on http://{address}");
+    serve::serve(app(state), listener, limits, shutdown).await;
+
+    forgetting.abort();
+    store.close().await?;
+    tracing::info!("stopped; every acknowledged record is on disk");
+    Ok(())
+}
+
+/// Logs what the server runs with: nothing secret, nothing about anyone who signs.
+fn describe(config: &Config) {
+    tracing::info!(
+        "campaign \"{}\", sealing to {} organizer key(s), recipient set {}",
+        config.campaign.id(),
+        config.recipients.keys().len(),
+        config.recipients.fingerprint()
+    );
+    match &config.rate_limits {
+        Some(limits) => tracing::info!(
+            "rate limits on POST /sign: {} per address, then one every {} s; {} overall, then {} per second",
+            limits.burst,
+            limits.refill.as_secs_f64(),
+            limits.global_burst,
+            limits.global_per_sec
+        ),
+        None => tracing::warn!(
+            "rate limiting is OFF (--no-rate-limit): anyone can flood the store; \
+             use this only for benchmarks on a private network"
+        ),
+    }
+    let longest_form = config.campaign.max_form_bytes();
+    if config.body_limit < longest_form {
+        tracing::warn!(
+            "the body limit ({} bytes) is below the longest form this campaign allows \
+             ({longest_form} bytes): very long answers, above all in non-Latin scripts, will be \
+             refused with 413; raise --body-limit to {longest_form} to accept every valid answer",
+            config.body_limit
+        );
+    }
+    if !config.trusted_proxies.is_empty() {
+        tracing::info!(
+            "believing X-Forwarded-For / Forwarded only from {} trusted proxy address(es)",
+            config.trusted_proxies.len()
+        );
+    }
+}
+
+async fn forget_old_periodically(state: AppState) {
+    let mut ticks = tokio::time::interval(FORGET_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        state.forget_old(SystemTime::now());
+    }
+}

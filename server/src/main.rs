@@ -1,1 +1,103 @@
-fn main() {}
+//! `sealform-server`: parses its arguments and calls the library. See `--help`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use sealform_server::config::{Cli, Command, ExportArgs, ServeArgs};
+use sealform_server::demo::{DEMO_DIR, Demo};
+use sealform_server::serve::shutdown_signal;
+use sealform_server::store::Store;
+use sealform_server::{Error, run};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    withhold_panic_messages();
+    let cli = Cli::parse();
+    init_logging();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("sealform-server: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Some(Command::Export(args)) => export(&args),
+        None => serve(cli.serve),
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let demo = if args.demo {
+        Some(Demo::prepare(Path::new(DEMO_DIR))?)
+    } else {
+        None
+    };
+    let config = args.into_config(demo.as_ref())?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| Error::Listen {
+                address: config.listen.to_string(),
+                reason: e.to_string(),
+            })?;
+        if let Some(demo) = &demo {
+            print!("{}", demo.instructions());
+            tracing::warn!(
+                "demo mode: the key to every record is unprotected in {}; not for real use",
+                demo.identity_file().display()
+            );
+        }
+        run(config, listener, shutdown_signal()).await
+    })?;
+    Ok(())
+}
+
+fn export(args: &ExportArgs) -> anyhow::Result<()> {
+    if !args.data_dir.is_dir() {
+        bail!(
+            "there is no data folder at {}\ngive --data-dir the folder the server was started with",
+            args.data_dir.display()
+        );
+    }
+    let store = Store::open(&args.data_dir)?;
+    let count = store.export(&args.out)?;
+    println!(
+        "exported {count} record(s) to {out}\nto read them: sealform-keytool decrypt -i IDENTITY {out}",
+        out = args.out.display()
+    );
+    Ok(())
+}
+
+/// Logs go to stderr, at `info` unless `RUST_LOG` says otherwise, without timestamps: the time
+/// of a request is what would let someone match a log line to a record or a person.
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .without_time()
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// A panic message can quote anything, even a submission (an `unwrap` on a value holding
+/// one): print only where it happened.
+fn withhold_panic_messages() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "sealform-server: a thread panicked{location}; its message is withheld, as it \
+             could quote a submission"
+        );
+    }));
+}

@@ -1,0 +1,191 @@
+//! The one map of the service: every route, and every layer around them.
+//!
+//! ```text
+//! GET  /                  the letter and the form          handlers::form_page
+//! POST /sign              a filled-in form                 handlers::sign
+//!                           per-address rate limit → global rate limit → body limit
+//! GET  /static/style.css  the stylesheet (may be cached)   handlers::stylesheet
+//! GET  /healthz           "ok", for supervisors            handlers::healthz
+//! anything else           404 page                         handlers::not_found
+//!
+//! around every route, outermost first:
+//!   request log (method, route, status, latency; no address, no URI, no time of day)
+//!   security headers (also on every error page)
+//!   pages for bare error statuses (408, 413, 405, 500, 503)
+//!   panic catcher (→ plain 500)
+//!   load shedding at the in-flight limit (→ 503)
+//!   request timeout (→ 408)
+//! ```
+//!
+//! The header timeout and the connection cap are in [`crate::serve`], below HTTP routing.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::load_shed::LoadShedLayer;
+use tower_governor::GovernorLayer;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::handlers::{self, AppState};
+
+/// The pages' Content Security Policy: the stylesheet from this site, forms posted only here,
+/// no scripts, no frames, nothing from elsewhere.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Denies every powerful browser feature to the page.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), \
+     display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), \
+     magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), \
+     publickey-credentials-get=(), screen-wake-lock=(), sync-xhr=(), usb=(), \
+     xr-spatial-tracking=(), interest-cohort=(), browsing-topics=()";
+
+/// Two years, subdomains included; sent only when the site is served over TLS.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
+
+/// The service for `state`: every route with every layer.
+pub fn app(state: AppState) -> Router {
+    let config = state.config();
+    let mut sign = post(handlers::sign).route_layer(RequestBodyLimitLayer::new(config.body_limit));
+    if let Some(limiters) = state.limiters() {
+        let on_limit = {
+            let state = state.clone();
+            move |error| handlers::rate_limited(&state, error)
+        };
+        // The per-address check runs first, so one address's flood does not use up the
+        // global quota as well.
+        sign = sign
+            .route_layer(GovernorLayer::new(limiters.global()).error_handler(on_limit.clone()))
+            .route_layer(GovernorLayer::new(limiters.per_address()).error_handler(on_limit));
+    }
+    let routes = Router::new()
+        .route("/", get(handlers::form_page))
+        .route("/sign", sign)
+        .route("/static/style.css", get(handlers::stylesheet))
+        .route("/healthz", get(handlers::healthz))
+        .fallback(handlers::not_found);
+    with_common_layers(routes, state)
+}
+
+/// Wraps `routes` in the layers every route gets (see the module doc for the order).
+/// Public so that tests can put the same layers around a route that panics.
+pub fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let config = state.config();
+    let headers = Arc::new(security_headers(config.tls_served));
+    routes
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn(log_request))
+                .layer(middleware::map_response_with_state(
+                    headers,
+                    add_security_headers,
+                ))
+                .layer(middleware::map_response_with_state(
+                    state.clone(),
+                    handlers::pages_for_bare_errors,
+                ))
+                // The panic catcher's body type, back to axum's.
+                .map_response(IntoResponse::into_response)
+                .layer(CatchPanicLayer::custom(handlers::panic_response))
+                .layer(HandleErrorLayer::new(handlers::overloaded))
+                .layer(LoadShedLayer::new())
+                .layer(GlobalConcurrencyLimitLayer::new(config.max_in_flight))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    config.request_timeout,
+                )),
+        )
+        .with_state(state)
+}
+
+/// The headers every response carries. `Cache-Control: no-store` is the default for
+/// responses that set none (every page); the stylesheet sets its own.
+pub fn security_headers(tls_served: bool) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    let mut set = |name: HeaderName, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(header::REFERRER_POLICY, "no-referrer");
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        HeaderName::from_static("cross-origin-resource-policy"),
+        "same-origin",
+    );
+    set(
+        HeaderName::from_static("permissions-policy"),
+        PERMISSIONS_POLICY,
+    );
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::CACHE_CONTROL, "no-store");
+    if tls_served {
+        set(header::STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY);
+    }
+    headers
+}
+
+async fn add_security_headers(
+    State(headers): State<Arc<HeaderMap>>,
+    mut response: Response,
+) -> Response {
+    let out = response.headers_mut();
+    for (name, value) in headers.iter() {
+        if name == header::CACHE_CONTROL && out.contains_key(header::CACHE_CONTROL) {
+            continue;
+        }
+        out.insert(name.clone(), value.clone());
+    }
+    // Nothing here sets either, and nothing ever may.
+    out.remove(header::SERVER);
+    out.remove(header::SET_COOKIE);
+    response
+}
+
+/// Logs method, matched route, status and latency: never the URI (it could carry a query),
+/// the client's address, its user agent or any header. The log line carries no time either;
+/// the subscriber in `main` is set up without timestamps.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = loggable_method(request.method());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "(no route)".to_owned(), |path| path.as_str().to_owned());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        method,
+        route,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+fn loggable_method(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        _ => "other",
+    }
+}
