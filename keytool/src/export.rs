@@ -327,3 +327,174 @@ impl fmt::Debug for SecretBuf {
         write!(f, "SecretBuf(..redacted.., {} bytes)", self.bytes.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use seal::Field;
+
+    fn opened<N: Into<String>>(record: &str, fields: Vec<(N, FieldValue)>) -> Opened {
+        Opened {
+            record: record.to_owned(),
+            submission: Submission::new(
+                "letter".into(),
+                "en".into(),
+                "2026-11-28".parse().unwrap(),
+                fields
+                    .into_iter()
+                    .map(|(name, value)| Field::new(name, value))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn text(value: &str) -> FieldValue {
+        FieldValue::Text(value.to_owned())
+    }
+
+    fn csv_text(records: &[Opened]) -> String {
+        let out = csv(records);
+        let text = std::str::from_utf8(out.expose()).unwrap();
+        text.strip_prefix('\u{feff}').expect("a BOM").to_owned()
+    }
+
+    #[test]
+    fn columns_follow_the_first_record_then_new_names_in_order_of_appearance() {
+        let records = [
+            opened("r1", vec![("x", text("1")), ("y", text("2"))]),
+            opened("r2", vec![("z", text("3")), ("x", text("4"))]),
+            opened(
+                "r3",
+                vec![("w", text("5")), ("z", text("6")), ("v", text("7"))],
+            ),
+        ];
+        assert_eq!(csv_field_columns(&records), ["x", "y", "z", "w", "v"]);
+        assert_eq!(
+            csv_text(&records),
+            "record,campaign,language,received,x,y,z,w,v\r\n\
+             r1,letter,en,2026-11-28,1,2,,,\r\n\
+             r2,letter,en,2026-11-28,4,,3,,\r\n\
+             r3,letter,en,2026-11-28,,,6,5,7\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_only_where_needed_and_renders_every_kind_of_value() {
+        let records = [opened(
+            "r1",
+            vec![
+                ("plain", text("Mai")),
+                ("comma", text("a, b")),
+                ("quote", text("say \"hi\"")),
+                ("newline", text("one\ntwo")),
+                ("empty", text("")),
+                ("choice", FieldValue::Choice("individual".into())),
+                (
+                    "choices",
+                    FieldValue::Choices(vec!["x".into(), "y, z".into(), "w".into()]),
+                ),
+                ("none", FieldValue::Choices(Vec::new())),
+                ("yes", FieldValue::Consent(true)),
+                ("no", FieldValue::Consent(false)),
+            ],
+        )];
+        assert_eq!(
+            csv_text(&records),
+            "record,campaign,language,received,plain,comma,quote,newline,empty,choice,choices,none,yes,no\r\n\
+             r1,letter,en,2026-11-28,Mai,\"a, b\",\"say \"\"hi\"\"\",\"one\ntwo\",,individual,\"x; y, z; w\",,yes,no\r\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_export_still_has_its_header_and_shape() {
+        assert_eq!(csv_text(&[]), "record,campaign,language,received\r\n");
+        assert_eq!(json(&[]).unwrap().expose(), b"[]\n");
+        assert_eq!(jsonl(&[]).unwrap().expose(), b"");
+    }
+
+    #[test]
+    fn formula_starts_are_guarded_and_nothing_else() {
+        for cell in ["=1+2", "+1", "-1", "@x", "\tx", "\rx", "=", "-"] {
+            assert_eq!(*guard_formula(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in ["", "1+2", " =1", "a=b", "'=1", "Mai", "\u{ff1d}1"] {
+            assert_eq!(*guard_formula(cell), cell, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn json_keeps_field_order_and_types_and_the_first_of_a_repeated_name() {
+        let records = [opened(
+            "r1",
+            vec![
+                ("z_last_alphabetically", text("first")),
+                (
+                    "choices",
+                    FieldValue::Choices(vec!["a".into(), "\"b\"".into()]),
+                ),
+                ("consent", FieldValue::Consent(true)),
+                ("z_last_alphabetically", text("repeated")),
+                ("choice", FieldValue::Choice("=x".into())),
+            ],
+        )];
+        let line = r#"{"record":"r1","campaign":"letter","language":"en","received":"2026-11-28","fields":{"z_last_alphabetically":"first","choices":["a","\"b\""],"consent":true,"choice":"=x"}}"#;
+        assert_eq!(
+            std::str::from_utf8(jsonl(&records).unwrap().expose()).unwrap(),
+            format!("{line}\n")
+        );
+        assert_eq!(
+            std::str::from_utf8(json(&records).unwrap().expose()).unwrap(),
+            format!("[\n  {line}\n]\n")
+        );
+    }
+
+    #[test]
+    fn the_secret_buffer_grows_without_losing_bytes_and_prints_redacted() {
+        let mut buf = SecretBuf::new();
+        let chunk: Vec<u8> = (0..=255).collect();
+        for _ in 0..300 {
+            buf.write_all(&chunk).unwrap();
+        }
+        assert_eq!(buf.expose().len(), 300 * 256);
+        assert!(buf.expose().chunks(256).all(|c| c == chunk.as_slice()));
+        assert_eq!(format!("{buf:?}"), "SecretBuf(..redacted.., 76800 bytes)");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn any_text_survives_a_csv_round_trip(
+            values in prop::collection::vec(
+                prop_oneof![
+                    any::<String>(),
+                    "[=+@\t\r\n\",; '-]{0,6}",
+                    "\\PC{0,20}",
+                ],
+                1..6,
+            ),
+            record in "[0-9a-f]{1,32}",
+        ) {
+            let fields = values
+                .iter()
+                .enumerate()
+                .map(|(index, value)| (format!("f{index}"), text(value)))
+                .collect();
+            let records = [opened(&record, fields)];
+            let out = csv(&records);
+            let mut reader = ::csv::ReaderBuilder::new().from_reader(out.expose());
+            let rows: Vec<::csv::StringRecord> =
+                reader.records().collect::<Result<_, _>>().unwrap();
+            prop_assert_eq!(rows.len(), 1);
+            prop_assert_eq!(&rows[0][0], record.as_str());
+            for (index, value) in values.iter().enumerate() {
+                let expected = if value.starts_with(FORMULA_STARTS) {
+                    format!("'{value}")
+                } else {
+                    value.clone()
+                };
+                prop_assert_eq!(&rows[0][index + 4], expected.as_str());
+            }
+        }
+    }
+}
