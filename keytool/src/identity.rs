@@ -296,4 +296,40 @@ mod tests {
         );
         assert!(!err.contains("garbage"));
     }
+
+    #[test]
+    fn encrypted_identity_files_that_no_passphrase_opens_are_refused_before_asking() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let someone = x25519::Identity::generate();
+        let inner = x25519::Identity::generate();
+        let mut encrypted = Vec::new();
+        let mut writer = age::Encryptor::with_recipients(std::iter::once(
+            &someone.to_public() as &dyn age::Recipient
+        ))
+        .unwrap()
+        .wrap_output(&mut encrypted)
+        .unwrap();
+        writer
+            .write_all(inner.to_string().expose_secret().as_bytes())
+            .unwrap();
+        writer.finish().unwrap();
+        let to_key = dir.path().join("to-key.age");
+        std::fs::write(&to_key, &encrypted).unwrap();
+        let damaged = dir.path().join("damaged.age");
+        std::fs::write(&damaged, b"age-encryption.org/v1\n-> nonsense\n").unwrap();
+
+        // No passphrase source and no terminal: both fail before a passphrase is wanted.
+        let mut passphrases = Passphrases::new(&crate::passphrase::PassphraseArgs::default());
+        let err = Keyring::load(&to_key, &mut passphrases).unwrap_err();
+        assert!(matches!(err, Error::NotPassphraseProtected { .. }), "{err}");
+        let err = Keyring::load(&damaged, &mut passphrases).unwrap_err();
+        assert!(
+            err.to_string().starts_with("could not unlock ")
+                && err
+                    .to_string()
+                    .contains("damaged.age: its age header is damaged\n"),
+            "{err}"
+        );
+    }
 }

@@ -647,3 +647,49 @@ fn the_library_opening_path_opens_what_seal_sealed() {
         Some(&FieldValue::Consent(false))
     );
 }
+
+/// On a terminal, keygen asks twice and refuses a mismatch or an empty passphrase; recipient
+/// asks once.
+#[test]
+fn terminal_prompts_ask_twice_and_refuse_mismatches() {
+    let dir = tmp();
+    let on_terminal = |args: &[&str], typed: &str| run_on_terminal(dir.path(), args, typed);
+    let Some((code, shown)) = on_terminal(&["keygen", "--out", "typo.key"], "one\ntwo\n") else {
+        return;
+    };
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains("passphrase for the new identity: "),
+        "{shown}"
+    );
+    assert!(shown.contains("the same passphrase again: "), "{shown}");
+    assert!(
+        shown.contains("error: the two passphrases differ"),
+        "{shown}"
+    );
+    assert!(!dir.path().join("typo.key").exists());
+
+    let (code, shown) = on_terminal(&["keygen", "--out", "empty.key"], "\n").unwrap();
+    assert_eq!(code, 1, "{shown}");
+    assert!(shown.contains("error: the passphrase is empty"), "{shown}");
+    assert!(!dir.path().join("empty.key").exists());
+
+    let (code, shown) = on_terminal(
+        &["keygen", "--out", "key.age"],
+        "typed twice\ntyped twice\n",
+    )
+    .unwrap();
+    assert_eq!(code, 0, "{shown}");
+    let key = fs::read_to_string(dir.path().join("key.age")).unwrap();
+    assert!(key.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+
+    let (code, shown) = on_terminal(&["recipient", "-i", "key.age"], "typed twice\n").unwrap();
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("passphrase for key.age: "), "{shown}");
+    let (code, shown) = on_terminal(&["recipient", "-i", "key.age"], "typed once\n").unwrap();
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains("error: the passphrase does not open key.age"),
+        "{shown}"
+    );
+}

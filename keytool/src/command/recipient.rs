@@ -9,8 +9,8 @@ Examples:
   Print the public key of an identity, to give to the server's operator:
     sealform-keytool recipient -i organizer.key
 
-  Unattended, with the passphrase in an environment variable:
-    SEALFORM_PASSPHRASE=… sealform-keytool recipient -i organizer.key --passphrase-env SEALFORM_PASSPHRASE";
+  Unattended, with the passphrase in an environment variable your secret manager sets:
+    sealform-keytool recipient -i organizer.key --passphrase-env SEALFORM_PASSPHRASE";
 
 /// Print the public key (age1…) of an identity file, one line per identity
 ///

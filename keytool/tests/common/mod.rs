@@ -157,3 +157,48 @@ pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
+
+/// Runs the key tool on a terminal of its own (util-linux `script` makes one), typing `input`,
+/// and returns its exit code and what the terminal showed; `None` (with a note) where `script` is
+/// not installed.
+pub fn run_on_terminal(dir: &Path, args: &[&str], input: &str) -> Option<(i32, String)> {
+    let script = Path::new("/usr/bin/script");
+    if !script.is_file() {
+        eprintln!("note: skipping a terminal test: util-linux `script` is not installed");
+        return None;
+    }
+    let command_line = std::iter::once(env!("CARGO_BIN_EXE_sealform-keytool"))
+        .chain(args.iter().copied())
+        .map(|word| format!("'{word}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = Command::new(script)
+        .current_dir(dir)
+        .args(["-q", "-e", "-c", &command_line, "terminal.log"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    // A prompt that never got its line would wait forever: give up after a minute.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let log = dir.join("terminal.log");
+            let shown = String::from_utf8_lossy(&std::fs::read(&log).unwrap()).into_owned();
+            std::fs::remove_file(log).unwrap();
+            return Some((status.code().unwrap(), shown));
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("{command_line} did not finish within a minute on a terminal");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
