@@ -122,10 +122,6 @@ impl Keyring {
             seal::Error::NoMatchingIdentity => Error::WrongPassphrase {
                 path: path.to_owned(),
             },
-            seal::Error::Damaged(reason) => Error::IdentityFileDamaged {
-                path: path.to_owned(),
-                reason,
-            },
             other => Error::IdentityFileDamaged {
                 path: path.to_owned(),
                 reason: other.to_string(),

@@ -435,7 +435,7 @@ fn decrypt_reports_damaged_and_missing_records_without_an_index() {
             stderr: format!(
                 "error: could not read gone.age: it does not exist\n\
                  error: empty holds no record (*.age file)\ncheck the folder the server's export was saved to\n\
-                 error: could not open record 3f9c1a2b ({ID_A}.age): the record is truncated or damaged: its payload failed authentication\n\
+                 error: could not open record 3f9c1a2b ({ID_A}.age): the age file is damaged: a payload chunk failed authentication\n\
                  error: no identity could open letter.age: it was sealed to other keys; try -i with another identity\n\
                  error: exported 0 of 2 records; see the 4 errors above\n\
                  the identities given with -i make recipient set {SET_1}; a record sealed to another set needs an identity of that set\n"

@@ -21,8 +21,27 @@ pub enum Error {
     #[error("none of the given identities can open this record")]
     NoMatchingIdentity,
 
-    /// The header or payload failed authentication, or the payload ends early.
-    #[error("the record is truncated or damaged: {0}")]
+    /// The header's MAC does not match: the header was altered.
+    #[error("the age file's header failed authentication: it was altered or damaged")]
+    HeaderMac,
+
+    /// The file is ASCII-armored, but the armor is malformed.
+    #[error("the age file's ASCII armor is invalid: {0}")]
+    Armor(String),
+
+    /// A passphrase-protected file asks for more scrypt work than this tool will spend.
+    #[error("the passphrase work factor 2^{required} is more than this tool will spend")]
+    ExcessiveWork {
+        /// The work factor (log2 of scrypt's N) the file asks for.
+        required: u8,
+    },
+
+    /// The payload ends before its final chunk.
+    #[error("the age file is truncated: it ends early")]
+    Truncated,
+
+    /// A payload chunk failed authentication, or another structural fault.
+    #[error("the age file is damaged: {0}")]
     Damaged(String),
 
     /// After decryption, the padding is not the Padmé padding this format writes.

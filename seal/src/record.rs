@@ -57,7 +57,7 @@ pub fn decrypt(
     let mut plaintext = Zeroizing::new(Vec::with_capacity(record.len()));
     reader
         .read_to_end(&mut plaintext)
-        .map_err(|e| Error::Damaged(payload_error(&e)))?;
+        .map_err(|e| payload_error(&e))?;
     Ok(plaintext)
 }
 
@@ -68,31 +68,27 @@ const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 
 fn map_header_error(e: DecryptError) -> Error {
     match e {
-        DecryptError::NoMatchingKeys | DecryptError::DecryptionFailed => Error::NoMatchingIdentity,
+        DecryptError::NoMatchingKeys
+        | DecryptError::DecryptionFailed
+        | DecryptError::KeyDecryptionFailed => Error::NoMatchingIdentity,
         DecryptError::InvalidHeader | DecryptError::UnknownFormat => Error::NotAge,
-        DecryptError::InvalidMac => Error::Damaged("the header's MAC does not match".into()),
-        DecryptError::ExcessiveWork { required, .. } => Error::Damaged(format!(
-            "the passphrase work factor 2^{required} is more than this tool will spend"
-        )),
-        DecryptError::KeyDecryptionFailed => Error::NoMatchingIdentity,
-        DecryptError::Io(e) if is_armor_error(&e) => {
-            Error::Damaged(format!("its ASCII armor is invalid: {e}"))
-        }
-        DecryptError::Io(e) => Error::Damaged(payload_error(&e)),
+        DecryptError::InvalidMac => Error::HeaderMac,
+        DecryptError::ExcessiveWork { required, .. } => Error::ExcessiveWork { required },
+        DecryptError::Io(e) => payload_error(&e),
         other => Error::Damaged(other.to_string()),
     }
 }
 
-fn is_armor_error(e: &io::Error) -> bool {
-    e.get_ref()
-        .is_some_and(|inner| inner.is::<age::armor::ArmoredReadError>())
-}
-
-fn payload_error(e: &io::Error) -> String {
+fn payload_error(e: &io::Error) -> Error {
+    if let Some(armor) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<age::armor::ArmoredReadError>())
+    {
+        return Error::Armor(armor.to_string());
+    }
     match e.kind() {
-        io::ErrorKind::UnexpectedEof => "it ends early".into(),
-        _ if is_armor_error(e) => format!("its ASCII armor is invalid: {e}"),
-        _ => "its payload failed authentication".into(),
+        io::ErrorKind::UnexpectedEof => Error::Truncated,
+        _ => Error::Damaged("a payload chunk failed authentication".into()),
     }
 }
 
