@@ -882,6 +882,21 @@ required_when = { field = \"sign_as\", equals = \"organization\" }
         ));
         assert_eq!(line, 10, "{reason}");
         assert!(reason.contains("lable"), "{reason}");
+        // A missing key: the table that lacks it.
+        let (line, reason) = line_and_reason(&with(&format!(
+            "{GOOD_FIELDS}\n[[fields]]\nname = \"x\"\nkind = \"email\"\n"
+        )));
+        assert!(reason.contains("label"), "{reason}");
+        assert_eq!(line, 20, "{reason}");
+        // A value of the wrong type.
+        let (line, reason) = line_and_reason(&with(
+            "[[fields]]\nname = \"x\"\nkind = \"email\"\nlabel = \"X\"\nrequired = \"yes\"\n",
+        ));
+        assert_eq!(line, 11, "{reason}");
+        let (line, reason) = line_and_reason(&with(
+            "[[fields]]\nname = \"x\"\nkind = \"email\"\nlabel = \"X\"\nmax_length = -5\n",
+        ));
+        assert_eq!(line, 11, "{reason}");
     }
 
     #[test]

@@ -130,11 +130,10 @@ pub static ENGLISH: Texts = Texts {
         n => format!("{} people and organizations have signed.", grouped(n)),
     },
     privacy_note: "Your answers are encrypted as soon as they arrive: only the organizers can \
-        read them. This site uses no cookies and no tracking.",
+        read them. This page uses no cookies, no scripts and no trackers.",
     required_marker: "(required)",
-    required_if: |question, option| {
-        format!("(required if \u{201c}{question}\u{201d} is \u{201c}{option}\u{201d})")
-    },
+    // The question is not repeated: it can be long, and it is just above.
+    required_if: |_question, option| format!("(required if you chose \u{201c}{option}\u{201d})"),
     submit: "Send",
     honeypot_label: "Leave this empty",
     error_summary_heading: "Please check your answers",
@@ -728,7 +727,7 @@ mod tests {
         );
         assert!(!required("field-email"));
         assert!(!required("field-actions-0"));
-        assert!(html.contains("(required if \u{201c}Stop the racist attacks"));
+        assert!(html.contains("(required if you chose \u{201c}Organization\u{201d})"));
         // The honeypot: a normal-looking input, hidden by a class, out of the tab order.
         let (_, trap) = tag_by_id(&html, "field-website");
         assert_eq!(attr(&trap, "name"), Some("website"));
