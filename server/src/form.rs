@@ -55,11 +55,15 @@ impl FormInput {
                 Some(i) => (&pair[..i], &pair[i + 1..]),
                 None => (pair, &[][..]),
             };
-            let name = decode(raw_name).map_err(|p| Error::BadForm(p.message(t)))?;
+            let mut name = decode(raw_name).map_err(|p| Error::BadForm(p.message(t)))?;
             let kind = match campaign.field(&name) {
                 Some(spec) => Some(spec.kind),
                 None if name == TOKEN_FIELD || name == HONEYPOT_FIELD => None,
-                None => return Err(Error::BadForm((t.unknown_field)(shown_name(&name)))),
+                None => {
+                    let reason = (t.unknown_field)(shown_name(&name));
+                    name.zeroize();
+                    return Err(Error::BadForm(reason));
+                }
             };
             let mut value = decode(raw_value).map_err(|p| Error::BadForm(p.message(t)))?;
             let repeatable = kind == Some(FieldKind::MultiChoice);
@@ -69,7 +73,7 @@ impl FormInput {
             }
             if kind == Some(FieldKind::LongText) && value.contains('\r') {
                 // Browsers send a textarea's line breaks as CRLF; keep one kind of line break.
-                let normalized = value.replace("\r\n", "\n").replace('\r', "\n");
+                let normalized = lf_line_breaks(&value);
                 value.zeroize();
                 value = normalized;
             }
@@ -178,6 +182,22 @@ fn decode(raw: &[u8]) -> Result<String, DecodeProblem> {
         e.into_bytes().zeroize();
         DecodeProblem::NotUtf8
     })
+}
+
+/// `text` with CRLF and lone CR line breaks as LF, built in one buffer that never reallocates
+/// (so no partial copy is left in freed memory).
+fn lf_line_breaks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// An unknown field's name, if it looks like a field name; anything else might be someone's
@@ -378,6 +398,13 @@ mod tests {
         .unwrap();
         assert_eq!(input.expose_value("name"), Some("Mai Tran"));
         assert_eq!(input.expose_value("harm"), Some("line 1\nline 2"));
+        let breaks = parse(&[("comment", "a\r\nb\rc\n\r\nd\r")]);
+        assert_eq!(breaks.expose_value("comment"), Some("a\nb\nc\n\nd\n"));
+        // Only long text is rewritten.
+        assert_eq!(
+            parse(&[("name", "a\r\nb")]).expose_value("name"),
+            Some("a\r\nb")
+        );
         assert_eq!(
             input.expose_values("actions").collect::<Vec<_>>(),
             ["talk_to_media", "donate"]
