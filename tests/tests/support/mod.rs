@@ -1,0 +1,271 @@
+//! What the end-to-end tests share: the workspace's binaries, a real server process on a
+//! loopback port, organizer keys made by the real key tool, and a browser.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the support module"
+)]
+
+pub mod webdriver;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+/// A binary of this workspace, built by `cargo test --workspace` next to the test executables.
+pub fn workspace_bin(name: &str) -> PathBuf {
+    // target/<profile>/deps/<test-exe> → target/<profile>/<name>
+    let exe = std::env::current_exe().unwrap();
+    let path = exe.parent().unwrap().parent().unwrap().join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run the whole suite with `cargo test --workspace`, which builds it",
+        path.display()
+    );
+    path
+}
+
+/// Runs a workspace binary to completion.
+pub fn run(name: &str, args: &[&str]) -> Output {
+    Command::new(workspace_bin(name))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The stock age CLI, required in CI; `None` (skip) elsewhere when it is not installed.
+pub fn age_cli() -> Option<&'static str> {
+    let found = Command::new("age")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the age CLI is required in CI: apt-get install age"
+        );
+        eprintln!("skipping: the age CLI is not installed (apt-get install age)");
+        return None;
+    }
+    Some("age")
+}
+
+/// An organizer identity made with `sealform-keytool keygen --no-passphrase`.
+pub struct Organizer {
+    pub identity: PathBuf,
+    pub recipient: String,
+}
+
+impl Organizer {
+    pub fn new(dir: &Path, name: &str) -> Organizer {
+        let identity = dir.join(format!("{name}.key"));
+        let output = run(
+            "sealform-keytool",
+            &[
+                "keygen",
+                "--no-passphrase",
+                "--out",
+                identity.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let recipient = String::from_utf8(output.stdout).unwrap().trim().to_string();
+        assert!(recipient.starts_with("age1"), "{recipient}");
+        Organizer {
+            identity,
+            recipient,
+        }
+    }
+}
+
+/// A running `sealform-server` process on 127.0.0.1, port chosen by the system. Its standard
+/// output and error are collected so tests can read every log line it wrote.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    log: Arc<Mutex<String>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Starts the server with `args` (add `--data-dir`, recipients, …) and `RUST_LOG=trace`, so
+    /// that every log line the server could write is captured.
+    pub fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(workspace_bin("sealform-server"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "trace")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (found, address) = mpsc::channel();
+        let mut readers = Vec::new();
+        let streams: [Box<dyn Read + Send>; 2] = [
+            Box::new(child.stdout.take().unwrap()),
+            Box::new(child.stderr.take().unwrap()),
+        ];
+        for stream in streams {
+            let log = Arc::clone(&log);
+            let found = found.clone();
+            readers.push(std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    if let Some(at) = line.find("listening on http://") {
+                        let _ = found.send(line[at + "listening on ".len()..].trim().to_string());
+                    }
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }));
+        }
+        let base = match address.recv_timeout(Duration::from_secs(30)) {
+            Ok(base) => base,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("the server did not start:\n{}", log.lock().unwrap());
+            }
+        };
+        Server {
+            child,
+            base,
+            log,
+            readers,
+        }
+    }
+
+    /// Sends SIGTERM (a graceful stop that flushes the store), waits for the process, and returns
+    /// everything it logged.
+    pub fn stop(mut self) -> String {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        for reader in self.readers.drain(..) {
+            reader.join().unwrap();
+        }
+        let log = self.log.lock().unwrap().clone();
+        assert!(
+            exit.success(),
+            "the server did not stop cleanly ({exit}):\n{log}"
+        );
+        log
+    }
+
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Pulls the value of the hidden form token out of a form page.
+pub fn form_token(html: &str) -> String {
+    let at = html.find("name=\"token\"").expect("the form has a token");
+    let tag_start = html[..at].rfind('<').unwrap();
+    let tag_end = at + html[at..].find('>').unwrap();
+    let tag = &html[tag_start..tag_end];
+    let value = tag.find("value=\"").expect("the token has a value") + "value=\"".len();
+    tag[value..value + tag[value..].find('"').unwrap()].to_string()
+}
+
+/// The option values of a choice field, in page order, read from the form page.
+pub fn option_values(html: &str, field: &str) -> Vec<String> {
+    let needle = format!("name=\"{field}\"");
+    let mut values = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(&needle) {
+        let tag_start = rest[..at].rfind('<').unwrap();
+        let tag_end = at + rest[at..].find('>').unwrap();
+        let tag = &rest[tag_start..tag_end];
+        if let Some(v) = tag.find("value=\"") {
+            let v = v + "value=\"".len();
+            values.push(tag[v..v + tag[v..].find('"').unwrap()].to_string());
+        }
+        rest = &rest[tag_end..];
+    }
+    values
+}
+
+/// Every file below `dir`, recursively.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+/// Undoes HTML character references (`&#60;`, `&#x3C;`, `&lt;`, `&amp;`, `&quot;`, …), so a test
+/// can look for what a person typed in the text of a page however the page escaped it.
+pub fn html_unescape(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|&end| end <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
