@@ -24,7 +24,7 @@ use crate::token::TokenPolicy;
 
 /// Where the server listens unless told otherwise: this machine only.
 pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
-/// The largest form body accepted, in bytes.
+/// The smallest default body limit, in bytes; a campaign with longer answers raises it.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 /// Submissions one address may send at once before it must wait.
 pub const DEFAULT_RATE_BURST: NonZeroU32 = NonZeroU32::new(10).unwrap();
@@ -36,8 +36,6 @@ pub const DEFAULT_GLOBAL_RATE_BURST: NonZeroU32 = NonZeroU32::new(30).unwrap();
 pub const DEFAULT_GLOBAL_RATE_PER_SEC: NonZeroU32 = NonZeroU32::new(5).unwrap();
 /// How many seconds a form must be open before it can be sent (people need longer; bots don't).
 pub const DEFAULT_MIN_FORM_SECS: u64 = 3;
-/// How long a form stays valid after it was served.
-pub const TOKEN_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 /// How long one request may take, slow bodies included.
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 /// Requests handled at once; more are answered 503 "busy" at once instead of queueing.
@@ -160,7 +158,8 @@ pub struct ServeArgs {
     )]
     pub trusted_proxies: Vec<IpAddr>,
 
-    /// The largest form body accepted, in bytes [default: 65536].
+    /// The largest form body accepted, in bytes [default: 65536, or what the campaign's longest
+    /// valid answers need if more: 20,000 characters of Chinese are 180 KB in a form body].
     #[arg(long, value_name = "BYTES", env = "SEALFORM_BODY_LIMIT")]
     pub body_limit: Option<NonZeroUsize>,
 
@@ -333,6 +332,12 @@ impl ServeArgs {
             None => Campaign::builtin(),
         };
 
+        let body_limit = match self.body_limit.or(file.body_limit) {
+            Some(limit) => limit.get(),
+            // Never refuse an answer the campaign itself allows.
+            None => DEFAULT_BODY_LIMIT.max(campaign.max_form_bytes()),
+        };
+
         let no_rate_limit = self.no_rate_limit.or(file.no_rate_limit).unwrap_or(false);
         let rate_limits = (!no_rate_limit).then(|| RateLimits {
             burst: self
@@ -367,17 +372,14 @@ impl ServeArgs {
             campaign,
             rate_limits,
             trusted_proxies,
-            body_limit: self
-                .body_limit
-                .or(file.body_limit)
-                .map_or(DEFAULT_BODY_LIMIT, NonZeroUsize::get),
+            body_limit,
             token_policy: TokenPolicy {
                 min_age: Duration::from_secs(
                     self.min_form_secs
                         .or(file.min_form_secs)
                         .unwrap_or(DEFAULT_MIN_FORM_SECS),
                 ),
-                max_age: TOKEN_MAX_AGE,
+                ..TokenPolicy::default()
             },
             tls_served: self.tls_served.or(file.tls_served).unwrap_or(false),
             request_timeout: Duration::from_secs(
@@ -468,7 +470,10 @@ mod tests {
             .into_config(None)
             .unwrap();
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(config.body_limit, DEFAULT_BODY_LIMIT);
+        assert_eq!(
+            config.body_limit,
+            DEFAULT_BODY_LIMIT.max(Campaign::builtin().max_form_bytes())
+        );
         assert_eq!(config.token_policy.min_age, Duration::from_secs(3));
         assert!(!config.tls_served);
         let limits = config.rate_limits.unwrap();

@@ -90,13 +90,10 @@ impl Demo {
         };
         format!(
             "\
-################################################################################
-#  DEMO MODE: NOT FOR REAL USE                                                  #
-#  The key that opens every demo submission lies UNPROTECTED in                 #
-#  {identity:<76}#
-#  Anyone who can read that file can read everything sent to this demo.         #
-#  Never collect real signatures or testimony with --demo.                      #
-################################################################################
+!!! DEMO MODE: NOT FOR REAL USE
+!!! The key that opens every demo submission lies UNPROTECTED in {identity}.
+!!! Anyone who can read that file can read everything sent to this demo.
+!!! Never collect real signatures or testimony with --demo.
 
 sealform demo: {made} throwaway key in {identity}, records in {data}.
 Open the address below, fill in the form and send it. To read what was sent,

@@ -1,5 +1,6 @@
 //! `sealform-server`: parses its arguments and calls the library. See `--help`.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -83,6 +84,7 @@ fn init_logging() {
         .with_env_filter(filter)
         .without_time()
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
 }

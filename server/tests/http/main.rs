@@ -1,0 +1,7 @@
+//! The server over real HTTP on loopback: pages and headers, submissions, limits, lifecycle.
+
+mod lifecycle;
+mod limits;
+mod pages;
+mod submissions;
+mod support;

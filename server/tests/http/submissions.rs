@@ -1,0 +1,280 @@
+//! POST /sign end to end: sealed and stored once, or the form back with everything typed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use seal::FieldValue;
+use sealform_server::pages::texts;
+use sealform_server::serve::{ConnectionLimits, serve};
+use sealform_server::store::Store;
+use sealform_server::{AppState, app};
+use tokio::net::TcpListener;
+
+use crate::support::{
+    TestServer, client, config, encode, fresh_token, post_form, token_in, valid_form,
+};
+
+#[tokio::test]
+async fn a_valid_form_is_sealed_stored_and_thanked_without_echoing_it() {
+    let server = TestServer::start().await;
+    let client = client();
+    let token = fresh_token(&client, &server).await;
+    let response = post_form(&client, &server, valid_form(&token, "Ana Lima")).await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(texts("en").thanks.title));
+    assert!(
+        !page.contains("Ana Lima"),
+        "the thank-you page never echoes"
+    );
+    assert!(
+        !page.contains("我们受够了"),
+        "the thank-you page never echoes"
+    );
+
+    let (records, _) = server.stop().await;
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(record.campaign(), "open-letter");
+    assert_eq!(
+        record.expose_field("name"),
+        Some(&FieldValue::Text("Ana Lima".into()))
+    );
+    assert_eq!(
+        record.expose_field("harm"),
+        Some(&FieldValue::Text(
+            "They came at night. Ça suffit. 我们受够了。".into()
+        ))
+    );
+    assert_eq!(
+        record.expose_field("actions"),
+        Some(&FieldValue::Choices(vec![
+            "share_social_media".into(),
+            "talk_to_media".into()
+        ]))
+    );
+    assert_eq!(
+        record.expose_field("consent_contact"),
+        Some(&FieldValue::Consent(true))
+    );
+}
+
+#[tokio::test]
+async fn missing_answers_bring_the_form_back_with_every_value() {
+    let server = TestServer::start().await;
+    let client = client();
+    let token = fresh_token(&client, &server).await;
+    let typed = [
+        ("token", token.as_str()),
+        ("sign_as", "organization"),
+        ("organization_name", ""),
+        ("name", ""),
+        ("email", "ana@example.org"),
+        ("postal_code", "H2X 1Y4"),
+        ("organization_type", "sex_worker_led"),
+        ("actions", "join_meeting"),
+        (
+            "harm",
+            "Fined twice in one week.\nNo interpreter was offered.",
+        ),
+        ("comment", "Solidarité — 團結"),
+        ("consent_public", "on"),
+    ];
+    let response = post_form(&client, &server, encode(&typed)).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    for (field, value) in &typed[4..] {
+        if *field != "consent_public" {
+            assert!(page.contains(value), "{field} kept: {value}");
+        }
+    }
+    assert!(page.contains("value=\"organization\" checked"));
+    assert!(page.contains("value=\"join_meeting\" checked"));
+    assert!(page.contains("name=\"consent_public\" value=\"on\" checked"));
+    assert!(
+        page.contains("href=\"#field-name\""),
+        "the summary links to the field"
+    );
+    assert!(page.contains("href=\"#field-organization_name\""));
+    assert_ne!(token_in(&page), token, "a fresh token");
+    let (records, _) = server.stop().await;
+    assert!(records.is_empty());
+}
+
+#[tokio::test]
+async fn a_refused_token_keeps_every_value_and_gives_a_fresh_token() {
+    let server = TestServer::start_with(|config| {
+        config.token_policy.min_age = Duration::from_secs(600);
+    })
+    .await;
+    let client = client();
+    let t = texts("en");
+    let token = fresh_token(&client, &server).await;
+    for (sent_token, notice) in [
+        (Some(token.as_str()), t.token_too_young),
+        (Some("not-a-token"), t.token_invalid),
+        (None, t.token_missing),
+    ] {
+        let mut pairs = vec![
+            ("sign_as", "individual"),
+            ("name", "Mei"),
+            ("harm", "Three raids this year."),
+        ];
+        if let Some(sent_token) = sent_token {
+            pairs.push(("token", sent_token));
+        }
+        let response = post_form(&client, &server, encode(&pairs)).await;
+        assert_eq!(response.status(), 422, "{notice}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(notice), "{notice}");
+        assert!(page.contains("value=\"Mei\""), "{notice}");
+        assert!(page.contains("Three raids this year."), "{notice}");
+        assert_ne!(token_in(&page), token, "{notice}");
+    }
+    let (records, _) = server.stop().await;
+    assert!(records.is_empty());
+}
+
+#[tokio::test]
+async fn the_same_form_sent_twice_is_stored_once() {
+    let server = TestServer::start().await;
+    let client = client();
+    let body = valid_form(&fresh_token(&client, &server).await, "Double Click");
+    for _ in 0..3 {
+        let response = post_form(&client, &server, body.clone()).await;
+        assert_eq!(response.status(), 200);
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains(texts("en").thanks.title)
+        );
+    }
+    let second = valid_form(&fresh_token(&client, &server).await, "Someone Else");
+    assert_eq!(post_form(&client, &server, second).await.status(), 200);
+    let (records, _) = server.stop().await;
+    assert_eq!(records.len(), 2);
+}
+
+#[tokio::test]
+async fn a_filled_trap_is_thanked_and_stores_nothing() {
+    let server = TestServer::start().await;
+    let client = client();
+    let token = fresh_token(&client, &server).await;
+    let body = valid_form(&token, "Bot").replace("website=", "website=http%3A%2F%2Fspam.example");
+    let response = post_form(&client, &server, body).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains(texts("en").thanks.title)
+    );
+    let (records, _) = server.stop().await;
+    assert!(records.is_empty());
+}
+
+#[tokio::test]
+async fn a_store_failure_says_not_saved_and_frees_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let identity = age::x25519::Identity::generate();
+    let config = config(&dir.path().join("data"), &identity);
+    let store = Store::open(&config.data_dir).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let router: Router = app(AppState::new(config, store.clone()));
+    let serving = tokio::spawn(serve(router, listener, connection_limits(), async {
+        let _ = stopped.await;
+    }));
+    // The disk "fails": the store refuses every write from now on.
+    store.close().await.unwrap();
+
+    let client = client();
+    let base = format!("http://{address}");
+    let page = client
+        .get(&base)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let body = valid_form(&token_in(&page), "Ana");
+    for attempt in 0..2 {
+        let response = client
+            .post(format!("{base}/sign"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        // Not "thank you" the second time either: the token was given back.
+        assert_eq!(response.status(), 503, "attempt {attempt}");
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains(texts("en").server_error.body),
+            "attempt {attempt}"
+        );
+        assert!(!page.contains("closed"), "no internals: {page}");
+    }
+    stop.send(()).unwrap();
+    serving.await.unwrap();
+}
+
+fn connection_limits() -> ConnectionLimits {
+    ConnectionLimits {
+        header_read_timeout: Duration::from_secs(10),
+        max_connections: 64,
+        shutdown_grace: Duration::from_secs(5),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_concurrent_signatures_are_all_stored() {
+    const PEOPLE: usize = 240;
+    const AT_ONCE: usize = 24;
+    let server = Arc::new(TestServer::start().await);
+    let client = client();
+    let started = std::time::Instant::now();
+    let mut workers = Vec::new();
+    for worker in 0..AT_ONCE {
+        let (server, client) = (Arc::clone(&server), client.clone());
+        workers.push(tokio::spawn(async move {
+            for person in (worker..PEOPLE).step_by(AT_ONCE) {
+                let token = fresh_token(&client, &server).await;
+                let body = valid_form(&token, &format!("Person {person}"));
+                assert_eq!(post_form(&client, &server, body).await.status(), 200);
+            }
+        }));
+    }
+    tokio::time::timeout(Duration::from_secs(120), async {
+        for worker in workers {
+            worker.await.unwrap();
+        }
+    })
+    .await
+    .expect("240 signatures within two minutes");
+    let elapsed = started.elapsed();
+    eprintln!(
+        "{PEOPLE} signatures (GET + POST each), {AT_ONCE} at once: {:.2} s, {:.0} per second",
+        elapsed.as_secs_f64(),
+        PEOPLE as f64 / elapsed.as_secs_f64()
+    );
+    let server = Arc::into_inner(server).unwrap();
+    let (records, _) = server.stop().await;
+    assert_eq!(records.len(), PEOPLE);
+    let mut names: Vec<String> = records
+        .iter()
+        .map(|r| match r.expose_field("name") {
+            Some(FieldValue::Text(name)) => name.clone(),
+            _ => panic!("a name"),
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), PEOPLE, "every person once");
+}
