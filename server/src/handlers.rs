@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::BoxError;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -178,7 +178,7 @@ pub async fn sign(State(state): State<AppState>, request: Request) -> Response {
                 pages::message_page(state.campaign(), title, &reason),
             )
         }
-        Checked::Retry(page) => html(StatusCode::UNPROCESSABLE_ENTITY, page),
+        Checked::Retry(page) => html_with_answers(StatusCode::UNPROCESSABLE_ENTITY, page),
         Checked::Ready { submission, nonce } => accept(&state, submission, nonce, now).await,
     }
 }
@@ -454,6 +454,18 @@ fn thanks(state: &AppState) -> Response {
 
 fn html(status: StatusCode, page: String) -> Response {
     (status, [(header::CONTENT_TYPE, HTML)], page).into_response()
+}
+
+/// A page that shows what a person typed: its bytes are wiped once the response is sent and
+/// dropped, instead of lingering in freed memory.
+fn html_with_answers(status: StatusCode, page: String) -> Response {
+    let wiped_on_drop = Bytes::from_owner(Zeroizing::new(page.into_bytes()));
+    (
+        status,
+        [(header::CONTENT_TYPE, HTML)],
+        Body::from(wiped_on_drop),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

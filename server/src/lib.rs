@@ -21,6 +21,7 @@ pub mod store;
 pub mod token;
 
 use std::future::Future;
+use std::io::Write;
 use std::time::{Duration, SystemTime};
 
 use tokio::net::TcpListener;
@@ -59,7 +60,8 @@ pub async fn run(
     let state = AppState::new(config, store.clone());
     let forgetting = tokio::spawn(forget_old_periodically(state.clone()));
 
-    println!("listening on http://{address}");
+    // For people and for scripts; a closed stdout must not stop the server.
+    let _ = writeln!(std::io::stdout(), "listening on http://{address}");
     serve::serve(app(state), listener, limits, shutdown).await;
 
     forgetting.abort();

@@ -1,6 +1,6 @@
 //! `sealform-server`: parses its arguments and calls the library. See `--help`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -49,7 +49,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 reason: e.to_string(),
             })?;
         if let Some(demo) = &demo {
-            print!("{}", demo.instructions());
+            let _ = write!(std::io::stdout(), "{}", demo.instructions());
             tracing::warn!(
                 "demo mode: the key to every record is unprotected in {}; not for real use",
                 demo.identity_file().display()
