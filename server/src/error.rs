@@ -92,6 +92,10 @@ pub enum Error {
         reason: String,
     },
 
+    /// The handlers for SIGTERM and SIGINT could not be installed.
+    #[error("cannot install the shutdown signal handlers: {0}")]
+    Signals(String),
+
     /// The demo folder or its identity file could not be made or read.
     #[error("cannot prepare the demo at {path}: {reason}")]
     Demo {

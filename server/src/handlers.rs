@@ -96,21 +96,30 @@ impl AppState {
         }
     }
 
+    /// The form page. `token` is the one to embed; `None` issues a fresh one.
     fn form_html(
         &self,
         input: &FormInput,
         errors: &[FieldError],
         notice: Option<&str>,
+        token: Option<&str>,
         now: SystemTime,
     ) -> String {
-        let token = self.shared.token_key.issue(now);
+        let fresh;
+        let token = match token {
+            Some(token) => token,
+            None => {
+                fresh = self.shared.token_key.issue(now);
+                &fresh
+            }
+        };
         pages::form_page(
             self.campaign(),
             &FormView {
                 input,
                 errors,
                 notice,
-                token: &token,
+                token,
                 signatures: self.shared.store.signature_count(),
             },
         )
@@ -131,7 +140,7 @@ pub async fn form_page(State(state): State<AppState>) -> Response {
     let blank = FormInput::blank();
     html(
         StatusCode::OK,
-        state.form_html(&blank, &[], None, SystemTime::now()),
+        state.form_html(&blank, &[], None, None, SystemTime::now()),
     )
 }
 
@@ -220,10 +229,17 @@ fn check_submission(state: &AppState, body: &[u8], now: SystemTime) -> Checked {
         (Ok(nonce), Ok(submission)) => Checked::Ready { submission, nonce },
         (token, answers) => {
             let errors = answers.err().unwrap_or_default();
+            // A token that is only too young stays: its age keeps counting from when the form
+            // was first served, so "send again in a moment" works on the next press. Any other
+            // problem gets a fresh token.
+            let keep_token = match &token {
+                Err(TokenProblem::TooYoung { .. }) => input.token(),
+                _ => None,
+            };
             let notice = token
                 .err()
                 .map(|problem| pages::token_notice(campaign, problem));
-            Checked::Retry(state.form_html(&input, &errors, notice, now))
+            Checked::Retry(state.form_html(&input, &errors, notice, keep_token, now))
         }
     }
 }
@@ -436,9 +452,12 @@ fn message_for(campaign: &Campaign, status: StatusCode) -> Message {
     let t = texts(campaign.language());
     match status {
         StatusCode::BAD_REQUEST => t.bad_request,
-        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => t.not_found,
+        StatusCode::NOT_FOUND => t.not_found,
+        StatusCode::METHOD_NOT_ALLOWED => t.method_not_allowed,
+        StatusCode::REQUEST_TIMEOUT => t.timeout,
         StatusCode::PAYLOAD_TOO_LARGE => t.too_large,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => t.unsupported_media_type,
+        StatusCode::SERVICE_UNAVAILABLE => t.unavailable,
         _ => t.server_error,
     }
 }

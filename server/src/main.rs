@@ -55,7 +55,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 demo.identity_file().display()
             );
         }
-        run(config, listener, shutdown_signal()).await
+        run(config, listener, shutdown_signal()?).await
     })?;
     Ok(())
 }

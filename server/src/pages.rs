@@ -90,8 +90,6 @@ pub struct Texts {
     pub token_too_young: &'static str,
     /// The form was open for longer than a token lives.
     pub token_expired: &'static str,
-    /// The token was used already.
-    pub token_used: &'static str,
 
     /// The page after a successful submission.
     pub thanks: Message,
@@ -105,6 +103,12 @@ pub struct Texts {
     pub unsupported_media_type: Message,
     /// 500.
     pub server_error: Message,
+    /// 405: a method the address does not take.
+    pub method_not_allowed: Message,
+    /// 408: the request took too long to arrive.
+    pub timeout: Message,
+    /// 503: too busy, or the store could not save.
+    pub unavailable: Message,
     /// The title of the 429 page.
     pub rate_limited_title: &'static str,
     /// The 429 page's text: (seconds to wait).
@@ -190,8 +194,6 @@ pub static ENGLISH: Texts = Texts {
     token_too_young: "Please wait a moment and press Send again \u{2014} your answers are kept.",
     token_expired: "This form was open for a long time, so it had to be refreshed and nothing \
         was saved yet. Your answers are kept below \u{2014} please press Send again.",
-    token_used: "This form was already sent once. If you want to send more, your answers are \
-        kept below \u{2014} press Send again.",
 
     thanks: Message {
         title: "Thank you",
@@ -221,6 +223,20 @@ pub static ENGLISH: Texts = Texts {
         title: "Something went wrong on our side",
         body: "Your answers were not saved. Your text is still in the form: use your browser\u{2019}s \
             Back button and press Send again in a few minutes.",
+    },
+    method_not_allowed: Message {
+        title: "This address does not take that request",
+        body: "Nothing was saved. The letter and its form are on the front page.",
+    },
+    timeout: Message {
+        title: "Your answers took too long to arrive",
+        body: "Nothing was saved; the connection was too slow. Your text is still in the form: \
+            use your browser\u{2019}s Back button and press Send again.",
+    },
+    unavailable: Message {
+        title: "Your answers could not be saved just now",
+        body: "Nothing was saved: the server is very busy or has a problem. Your text is still \
+            in the form: use your browser\u{2019}s Back button and press Send again in a minute.",
     },
     rate_limited_title: "Please wait a little",
     rate_limited: |seconds| {

@@ -17,8 +17,11 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
+
+use crate::Error;
 
 /// How the connections are handled.
 #[derive(Debug, Clone, Copy)]
@@ -114,26 +117,17 @@ async fn pause_after_accept_error(error: &io::Error) {
     }
 }
 
-/// Completes on SIGTERM (what supervisors send) or SIGINT (Ctrl-C).
-pub async fn shutdown_signal() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+/// A future that completes on SIGTERM (what supervisors send) or SIGINT (Ctrl-C). The handlers
+/// are installed by this call, before anything is served, so a signal that arrives as soon as
+/// the server says it is listening still stops it gracefully. Call inside the runtime.
+pub fn shutdown_signal() -> Result<impl Future<Output = ()>, Error> {
+    let install = |kind: SignalKind| signal(kind).map_err(|e| Error::Signals(e.to_string()));
+    let mut terminate = install(SignalKind::terminate())?;
+    let mut interrupt = install(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
-    }
+    })
 }

@@ -178,7 +178,7 @@ async fn requests_over_the_in_flight_limit_get_a_busy_page() {
         busy.text()
             .await
             .unwrap()
-            .contains(texts("en").server_error.title)
+            .contains(texts("en").unavailable.title)
     );
 
     slow.write_all(b"=Ana").await.unwrap();

@@ -103,7 +103,7 @@ async fn missing_answers_bring_the_form_back_with_every_value() {
 }
 
 #[tokio::test]
-async fn a_refused_token_keeps_every_value_and_gives_a_fresh_token() {
+async fn a_refused_token_keeps_every_value_and_gives_a_token_to_send_again() {
     let server = TestServer::start_with(|config| {
         config.token_policy.min_age = Duration::from_secs(600);
     })
@@ -130,7 +130,12 @@ async fn a_refused_token_keeps_every_value_and_gives_a_fresh_token() {
         assert!(page.contains(notice), "{notice}");
         assert!(page.contains("value=\"Mei\""), "{notice}");
         assert!(page.contains("Three raids this year."), "{notice}");
-        assert_ne!(token_in(&page), token, "{notice}");
+        if sent_token == Some(token.as_str()) {
+            // Too young: the same token comes back, still ageing from when the form was served.
+            assert_eq!(token_in(&page), token, "{notice}");
+        } else {
+            assert_ne!(token_in(&page), token, "{notice}");
+        }
     }
     let (records, _) = server.stop().await;
     assert!(records.is_empty());
@@ -216,7 +221,7 @@ async fn a_store_failure_says_not_saved_and_frees_the_token() {
         assert_eq!(response.status(), 503, "attempt {attempt}");
         let page = response.text().await.unwrap();
         assert!(
-            page.contains(texts("en").server_error.body),
+            page.contains(texts("en").unavailable.body),
             "attempt {attempt}"
         );
         assert!(!page.contains("closed"), "no internals: {page}");
