@@ -102,6 +102,11 @@ stop the server (Ctrl-C), then run:
     sealform-server export --data-dir {data} --out {export}
     sealform-keytool decrypt -i {identity} {export}
 
+From the source folder, without installing the two tools, the same commands are:
+
+    cargo run -q --bin sealform-server -- export --data-dir {data} --out {export}
+    cargo run -q --bin sealform-keytool -- decrypt -i {identity} {export}
+
 For real use, an organizer makes a key on a computer they trust
 (sealform-keytool keygen --out organizer.key), and the server is started with
 --recipient age1… (the public key it prints) and --data-dir DIR.
@@ -218,10 +223,15 @@ mod tests {
         );
         let says = again.instructions();
         assert!(says.contains("NOT FOR REAL USE"));
-        assert!(says.contains(&format!(
+        let decrypt = format!(
             "sealform-keytool decrypt -i {} {}",
             again.identity_file().display(),
             demo_dir.join("export").display()
+        );
+        assert!(says.contains(&format!("\n    {decrypt}\n")));
+        assert!(says.contains(&format!(
+            "--bin {}",
+            decrypt.replacen(" decrypt", " -- decrypt", 1)
         )));
     }
 
