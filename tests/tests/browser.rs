@@ -3,9 +3,8 @@
 
 mod support;
 
-use serde_json::Value;
 use support::webdriver::Browser;
-use support::{Organizer, Server, files_below, run};
+use support::{Organizer, Server, decrypt_json, export};
 
 #[tokio::test]
 async fn a_person_signs_with_javascript_off_and_a_mistake_loses_nothing() {
@@ -133,45 +132,8 @@ async fn a_person_signs_with_javascript_off_and_a_mistake_loses_nothing() {
 
     // The organizer reads exactly what the person typed.
     let out = dir.path().join("export");
-    let exported = run(
-        "sealform-server",
-        &[
-            "export",
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        exported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&exported.stderr)
-    );
-    assert_eq!(
-        files_below(&out)
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "age"))
-            .count(),
-        1
-    );
-    let opened = run(
-        "sealform-keytool",
-        &[
-            "decrypt",
-            "-i",
-            organizer.identity.to_str().unwrap(),
-            "--format",
-            "json",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        opened.status.success(),
-        "{}",
-        String::from_utf8_lossy(&opened.stderr)
-    );
-    let rows: Value = serde_json::from_slice(&opened.stdout).unwrap();
+    assert_eq!(export(&data, &out).len(), 1);
+    let rows = decrypt_json(&organizer.identity, &out);
     let fields = &rows[0]["fields"];
     assert_eq!(fields["harm"], testimony);
     assert_eq!(fields["organization_name"], "Butterfly");

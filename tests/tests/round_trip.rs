@@ -4,12 +4,10 @@
 
 mod support;
 
-use std::path::Path;
-
 use serde_json::Value;
 use support::{
-    Organizer, Server, age_cli, contains_bytes, files_below, form_token, html_unescape,
-    option_values, run,
+    Organizer, Server, age_cli, contains_bytes, decrypt_json, export, files_below, form_token,
+    html_unescape, option_values,
 };
 
 /// A string that must never be found in clear on the host, in any form field.
@@ -73,24 +71,6 @@ async fn post_form(client: &reqwest::Client, base: &str, body: String) -> (u16, 
         .await
         .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
-}
-
-fn export(data: &Path, out: &Path) {
-    let output = run(
-        "sealform-server",
-        &[
-            "export",
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 #[tokio::test]
@@ -178,30 +158,10 @@ async fn a_signature_is_sealed_stored_and_opened_exactly_as_typed() {
 
     // Export with the server stopped, then open with the key tool: exactly what was typed.
     let out = dir.path().join("export");
-    export(&data, &out);
-    let records: Vec<_> = files_below(&out)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "age"))
-        .collect();
+    let records = export(&data, &out);
     assert_eq!(records.len(), 1);
     for organizer in [&first, &second] {
-        let opened = run(
-            "sealform-keytool",
-            &[
-                "decrypt",
-                "-i",
-                organizer.identity.to_str().unwrap(),
-                "--format",
-                "json",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert!(
-            opened.status.success(),
-            "{}",
-            String::from_utf8_lossy(&opened.stderr)
-        );
-        let rows: Value = serde_json::from_slice(&opened.stdout).unwrap();
+        let rows = decrypt_json(&organizer.identity, &out);
         let row = &rows[0];
         assert_eq!(row["campaign"], "open-letter");
         assert_eq!(row["language"], "en");
@@ -287,10 +247,5 @@ async fn the_same_token_sent_twice_stores_one_record() {
     }
     server.stop();
     let out = dir.path().join("export");
-    export(&data, &out);
-    let count = files_below(&out)
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "age"))
-        .count();
-    assert_eq!(count, 1);
+    assert_eq!(export(&data, &out).len(), 1);
 }

@@ -269,3 +269,48 @@ pub fn html_unescape(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// `sealform-server export` of a stopped server's data folder into `out`; returns the record
+/// files written.
+pub fn export(data: &Path, out: &Path) -> Vec<PathBuf> {
+    let output = run(
+        "sealform-server",
+        &[
+            "export",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    files_below(out)
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "age"))
+        .collect()
+}
+
+/// `sealform-keytool decrypt --format json` of a folder with one identity: the rows it printed.
+pub fn decrypt_json(identity: &Path, folder: &Path) -> serde_json::Value {
+    let opened = run(
+        "sealform-keytool",
+        &[
+            "decrypt",
+            "-i",
+            identity.to_str().unwrap(),
+            "--format",
+            "json",
+            folder.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        opened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    serde_json::from_slice(&opened.stdout).unwrap()
+}
