@@ -163,6 +163,15 @@ impl Server {
         log
     }
 
+    /// Kills the server with SIGKILL, as a power cut or an out-of-memory kill would: no flush,
+    /// no shutdown. Waits for it to be gone.
+    pub fn crash(mut self) {
+        let pid = self.child.id().to_string();
+        let status = Command::new("kill").args(["-KILL", &pid]).status().unwrap();
+        assert!(status.success());
+        self.child.wait().unwrap();
+    }
+
     /// What the server has logged so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
