@@ -3,25 +3,16 @@
 
 mod support;
 
+use support::Site;
 use support::webdriver::Browser;
-use support::{Organizer, Server, decrypt_json, export};
 
 #[tokio::test]
 async fn a_person_signs_with_javascript_off_and_a_mistake_loses_nothing() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let organizer = Organizer::new(dir.path(), "organizer");
-    let data = dir.path().join("data");
-    let server = Server::start(&[
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--recipient",
-        &organizer.recipient,
-        "--min-form-secs",
-        "1",
-    ]);
+    let site = Site::new(1);
+    let server = site.start_server(&["--min-form-secs", "1"]);
 
     browser.goto(&format!("{}/", server.base)).await;
     let text = browser.page_text().await;
@@ -131,9 +122,8 @@ async fn a_person_signs_with_javascript_off_and_a_mistake_loses_nothing() {
     server.stop();
 
     // The organizer reads exactly what the person typed.
-    let out = dir.path().join("export");
-    assert_eq!(export(&data, &out).len(), 1);
-    let rows = decrypt_json(&organizer.identity, &out);
+    assert_eq!(site.export().len(), 1);
+    let rows = site.decrypt_json(0);
     let fields = &rows[0]["fields"];
     assert_eq!(fields["harm"], testimony);
     assert_eq!(fields["organization_name"], "Butterfly");

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::{Organizer, Server, decrypt_json, export, form_token};
+use support::{Site, form_token};
 
 /// People signing at once.
 const WRITERS: usize = 16;
@@ -25,18 +25,8 @@ const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_signature_survives_a_kill() {
-    let dir = tempfile::tempdir().unwrap();
-    let organizer = Organizer::new(dir.path(), "organizer");
-    let data = dir.path().join("data");
-    let server = Server::start(&[
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--recipient",
-        &organizer.recipient,
-        "--min-form-secs",
-        "0",
-        "--no-rate-limit",
-    ]);
+    let site = Site::new(1);
+    let server = site.start_server(&["--min-form-secs", "0", "--no-rate-limit"]);
     let acknowledged = Arc::new(Mutex::new(HashSet::new()));
     let started = Instant::now();
     let writers: Vec<_> = (0..WRITERS)
@@ -98,9 +88,8 @@ async fn every_acknowledged_signature_survives_a_kill() {
 
     // Restarted from the same folder, the store holds every acknowledged signature, and every
     // record in it is whole: the key tool opens all of them (it exits non-zero otherwise).
-    let out = dir.path().join("export");
-    let records = export(&data, &out);
-    let rows = decrypt_json(&organizer.identity, &out);
+    let records = site.export();
+    let rows = site.decrypt_json(0);
     let stored: HashSet<String> = rows
         .as_array()
         .unwrap()

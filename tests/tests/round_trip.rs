@@ -6,8 +6,7 @@ mod support;
 
 use serde_json::Value;
 use support::{
-    Organizer, Server, age_cli, contains_bytes, decrypt_json, export, files_below, form_token,
-    html_unescape, option_values,
+    Site, age_cli, contains_bytes, files_below, form_token, html_unescape, option_values,
 };
 
 /// A string that must never be found in clear on the host, in any form field.
@@ -75,20 +74,9 @@ async fn post_form(client: &reqwest::Client, base: &str, body: String) -> (u16, 
 
 #[tokio::test]
 async fn a_signature_is_sealed_stored_and_opened_exactly_as_typed() {
-    let dir = tempfile::tempdir().unwrap();
-    let first = Organizer::new(dir.path(), "first");
-    let second = Organizer::new(dir.path(), "second");
-    let data = dir.path().join("data");
-    let server = Server::start(&[
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--recipient",
-        &first.recipient,
-        "--recipient",
-        &second.recipient,
-        "--min-form-secs",
-        "0",
-    ]);
+    // Two organizers: each of them can open every record alone.
+    let site = Site::new(2);
+    let server = site.start_server(&["--min-form-secs", "0"]);
     let client = client();
 
     let html = get_form(&client, &server.base).await;
@@ -137,7 +125,7 @@ async fn a_signature_is_sealed_stored_and_opened_exactly_as_typed() {
     );
 
     // Nothing in the data folder holds the canary in clear.
-    for file in files_below(&data) {
+    for file in files_below(&site.data) {
         let bytes = std::fs::read(&file).unwrap();
         assert!(
             !contains_bytes(&bytes, CANARY.as_bytes()),
@@ -157,11 +145,10 @@ async fn a_signature_is_sealed_stored_and_opened_exactly_as_typed() {
     }
 
     // Export with the server stopped, then open with the key tool: exactly what was typed.
-    let out = dir.path().join("export");
-    let records = export(&data, &out);
+    let records = site.export();
     assert_eq!(records.len(), 1);
-    for organizer in [&first, &second] {
-        let rows = decrypt_json(&organizer.identity, &out);
+    for organizer in 0..2 {
+        let rows = site.decrypt_json(organizer);
         let row = &rows[0];
         assert_eq!(row["campaign"], "open-letter");
         assert_eq!(row["language"], "en");
@@ -194,7 +181,7 @@ async fn a_signature_is_sealed_stored_and_opened_exactly_as_typed() {
         let output = std::process::Command::new(age)
             .arg("-d")
             .arg("-i")
-            .arg(&second.identity)
+            .arg(&site.organizers[1].identity)
             .arg(&records[0])
             .output()
             .unwrap();
@@ -224,17 +211,8 @@ async fn a_signature_is_sealed_stored_and_opened_exactly_as_typed() {
 
 #[tokio::test]
 async fn the_same_token_sent_twice_stores_one_record() {
-    let dir = tempfile::tempdir().unwrap();
-    let organizer = Organizer::new(dir.path(), "organizer");
-    let data = dir.path().join("data");
-    let server = Server::start(&[
-        "--data-dir",
-        data.to_str().unwrap(),
-        "--recipient",
-        &organizer.recipient,
-        "--min-form-secs",
-        "0",
-    ]);
+    let site = Site::new(1);
+    let server = site.start_server(&["--min-form-secs", "0"]);
     let client = client();
     let html = get_form(&client, &server.base).await;
     let body = post_body(
@@ -246,6 +224,5 @@ async fn the_same_token_sent_twice_stores_one_record() {
         assert_eq!(status, 200);
     }
     server.stop();
-    let out = dir.path().join("export");
-    assert_eq!(export(&data, &out).len(), 1);
+    assert_eq!(site.export().len(), 1);
 }

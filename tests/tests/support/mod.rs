@@ -323,3 +323,51 @@ pub fn decrypt_json(identity: &Path, folder: &Path) -> serde_json::Value {
     );
     serde_json::from_slice(&opened.stdout).unwrap()
 }
+
+/// One test's deployment: a temporary folder with organizer keys, a data folder for the server,
+/// and a folder for exports.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    pub organizers: Vec<Organizer>,
+    pub data: PathBuf,
+    pub exported: PathBuf,
+}
+
+impl Site {
+    /// A site with `organizers` organizer keys.
+    pub fn new(organizers: usize) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let organizers = (0..organizers)
+            .map(|n| Organizer::new(dir.path(), &format!("organizer-{n}")))
+            .collect();
+        let data = dir.path().join("data");
+        let exported = dir.path().join("export");
+        Site {
+            dir,
+            organizers,
+            data,
+            exported,
+        }
+    }
+
+    /// Starts the server on this site's data folder, sealing to every organizer; `extra` adds
+    /// flags.
+    pub fn start_server(&self, extra: &[&str]) -> Server {
+        let mut args = vec!["--data-dir", self.data.to_str().unwrap()];
+        for organizer in &self.organizers {
+            args.extend(["--recipient", organizer.recipient.as_str()]);
+        }
+        args.extend(extra);
+        Server::start(&args)
+    }
+
+    /// Exports the (stopped) server's records; returns the record files.
+    pub fn export(&self) -> Vec<PathBuf> {
+        export(&self.data, &self.exported)
+    }
+
+    /// The export, opened by organizer `n` with the key tool.
+    pub fn decrypt_json(&self, n: usize) -> serde_json::Value {
+        decrypt_json(&self.organizers[n].identity, &self.exported)
+    }
+}
