@@ -52,7 +52,7 @@ async fn a_person_signs_with_javascript_off_and_a_mistake_loses_nothing() {
         .await;
     // The form token must be a moment old; a person takes longer than this anyway.
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    browser.click(&browser.find("#sign-submit").await).await;
+    browser.submit(&browser.find("#sign-submit").await).await;
 
     // The same form comes back: a summary linking to the field, and every answer kept.
     let summary = browser.find("#error-summary").await;
@@ -106,7 +106,7 @@ async fn a_person_signs_with_javascript_off_and_a_mistake_loses_nothing() {
         .type_into(&browser.find("#field-organization_name").await, "Butterfly")
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    browser.click(&browser.find("#sign-submit").await).await;
+    browser.submit(&browser.find("#sign-submit").await).await;
     let thanks = browser.page_text().await;
     assert!(thanks.to_lowercase().contains("thank"), "{thanks}");
     assert!(

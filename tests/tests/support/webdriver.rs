@@ -89,6 +89,14 @@ impl Browser {
     }
 
     async fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        match self.try_call(method, path, body).await {
+            Ok(value) => value,
+            Err(error) => panic!("webdriver {method} {path}: {error}"),
+        }
+    }
+
+    /// A WebDriver command; `Err` carries the driver's error object.
+    async fn try_call(&self, method: &str, path: &str, body: Value) -> Result<Value, Value> {
         let url = format!("{}{}", self.base, path);
         let request = match method {
             "GET" => self.http.get(url),
@@ -102,8 +110,11 @@ impl Browser {
         let response = request.send().await.expect("chromedriver answers");
         let status = response.status();
         let value: Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
-        assert!(status.is_success(), "webdriver {method} {path}: {value}");
-        value["value"].clone()
+        if status.is_success() {
+            Ok(value["value"].clone())
+        } else {
+            Err(value["value"].clone())
+        }
     }
 
     fn session_path(&self, rest: &str) -> String {
@@ -162,6 +173,47 @@ impl Browser {
             json!({}),
         )
         .await;
+    }
+
+    /// Clicks a submit button and waits until the browser has left the current page and shows
+    /// the next one (the old page's body goes stale once the new page has replaced it).
+    pub async fn submit(&self, button: &Element) {
+        let old_body = self.find("body").await;
+        self.click(button).await;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let probe = self
+                .try_call(
+                    "GET",
+                    &self.session_path(&format!("/element/{}/name", old_body.0)),
+                    Value::Null,
+                )
+                .await;
+            if probe.is_err() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the form was not sent within 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // And the new page has loaded far enough to have a body.
+        while self
+            .try_call(
+                "POST",
+                &self.session_path("/element"),
+                json!({"using": "css selector", "value": "body"}),
+            )
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the next page did not load within 30 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// The current value of a form control, as the browser holds it.
