@@ -65,10 +65,10 @@ struct RecordFile {
 impl Decrypt {
     /// Opens every record it can, writes the export, and fails at the end if any record failed.
     pub fn run(self) -> Result<(), Error> {
-        if let Some(out) = &self.out {
-            if std::fs::symlink_metadata(out).is_ok() {
-                return Err(Error::OutputExists { path: out.clone() });
-            }
+        if let Some(out) = &self.out
+            && std::fs::symlink_metadata(out).is_ok()
+        {
+            return Err(Error::OutputExists { path: out.clone() });
         }
         let mut passphrases = Passphrases::new(&self.passphrase);
         let mut keyring = Keyring::new();
