@@ -14,9 +14,9 @@ pub struct Day {
 }
 
 impl Day {
-    /// Today in UTC, from the system clock.
-    pub fn today_utc() -> Self {
-        let secs = SystemTime::now()
+    /// The UTC calendar day that contains `time` (1970-01-01 for a clock set before it).
+    pub fn of(time: SystemTime) -> Self {
+        let secs = time
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
@@ -105,6 +105,16 @@ mod tests {
         assert_eq!(Day::from_days_since_epoch(11_016).to_string(), "2000-02-29");
         assert_eq!(Day::from_days_since_epoch(20_420).to_string(), "2025-11-28");
         assert_eq!(Day::from_days_since_epoch(-1).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn the_day_of_an_instant_is_its_utc_calendar_day() {
+        let last_second = UNIX_EPOCH + std::time::Duration::from_secs(20_420 * 86_400 + 86_399);
+        assert_eq!(Day::of(last_second).to_string(), "2025-11-28");
+        assert_eq!(
+            Day::of(last_second + std::time::Duration::from_secs(1)).to_string(),
+            "2025-11-29"
+        );
     }
 
     #[test]

@@ -225,7 +225,7 @@ fn check_submission(state: &AppState, body: &[u8], now: SystemTime) -> Checked {
             .verify(token, now, &state.config().token_policy),
         None => Err(TokenProblem::Missing),
     };
-    match (token, form::validate(&input, campaign, day_of(now))) {
+    match (token, form::validate(&input, campaign, Day::of(now))) {
         (Ok(nonce), Ok(submission)) => Checked::Ready { submission, nonce },
         (token, answers) => {
             let errors = answers.err().unwrap_or_default();
@@ -296,14 +296,6 @@ async fn seal_and_store(state: &AppState, submission: Submission) -> Result<(), 
         .put(record, state.shared.fingerprint)
         .await
         .map(drop)
-}
-
-/// The UTC day of `now`: records carry the day, never the time.
-fn day_of(now: SystemTime) -> Day {
-    let days = now
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs() / 86_400);
-    Day::from_days_since_epoch(i64::try_from(days).unwrap_or(0))
 }
 
 /// Whether a Content-Type is `application/x-www-form-urlencoded`, alone or with a UTF-8
@@ -538,13 +530,6 @@ mod tests {
             read_body(Body::new(limited), None).await.unwrap_err(),
             BodyError::TooLarge
         );
-    }
-
-    #[test]
-    fn days_are_utc_calendar_days() {
-        let instant =
-            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(20_420 * 86_400 + 86_399);
-        assert_eq!(day_of(instant).to_string(), "2025-11-28");
     }
 
     #[test]

@@ -137,6 +137,8 @@ impl Store {
         let export_error = |path: PathBuf, reason: String| Error::Export { path, reason };
         fs::create_dir_all(out).map_err(|e| export_error(out.to_path_buf(), e.to_string()))?;
         let mut index = ExportIndex::default();
+        // Counted while writing: sled's `len()` would walk the whole tree again.
+        let mut exported = 0;
         for entry in self.inner.records.iter() {
             let (key, record) = entry.map_err(|e| Error::Store(e.to_string()))?;
             let id = record_id_from_key(&key)?;
@@ -144,11 +146,12 @@ impl Store {
             let path = out.join(format!("{id}.age"));
             write_file_synced(&path, &record).map_err(|e| export_error(path, e.to_string()))?;
             index.push(id, fingerprint);
+            exported += 1;
         }
         let index_path = out.join(EXPORT_INDEX_FILE);
         write_file_synced(&index_path, index.to_text().as_bytes())
             .map_err(|e| export_error(index_path, e.to_string()))?;
-        Ok(self.inner.records.len())
+        Ok(exported)
     }
 
     async fn wait_durable(&self) -> Result<(), Error> {
