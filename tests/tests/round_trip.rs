@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::Value;
 use support::{
-    Site, age_cli, contains_bytes, files_below, form_token, html_unescape, option_values,
+    Site, contains_bytes, files_below, form_token, html_unescape, option_values, tool_available,
 };
 
 /// A string that must never be found in clear on the host, in any form field.
@@ -177,8 +177,8 @@ async fn a_signature_is_sealed_stored_and_opened_exactly_as_typed() {
     }
 
     // The stock age CLI opens the same file with an organizer's key.
-    if let Some(age) = age_cli() {
-        let output = std::process::Command::new(age)
+    if tool_available("age", "--version", "age") {
+        let output = std::process::Command::new("age")
             .arg("-d")
             .arg("-i")
             .arg(&site.organizers[1].identity)

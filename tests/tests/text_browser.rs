@@ -3,29 +3,13 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use support::Site;
-
-fn w3m_installed() -> bool {
-    let found = Command::new("w3m")
-        .arg("-version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "w3m is required in CI: apt-get install w3m"
-        );
-        eprintln!("skipping: w3m is not installed (apt-get install w3m)");
-    }
-    found
-}
+use support::{Site, tool_available};
 
 #[test]
 fn the_letter_and_every_question_read_in_w3m() {
-    if !w3m_installed() {
+    if !tool_available("w3m", "-version", "w3m") {
         return;
     }
     let site = Site::new(1);

@@ -36,22 +36,23 @@ pub fn run(name: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// The stock age CLI, required in CI; `None` (skip) elsewhere when it is not installed.
-pub fn age_cli() -> Option<&'static str> {
-    let found = Command::new("age")
-        .arg("--version")
+/// Whether an external tool answers `command version_flag`. In CI a missing tool fails the
+/// test (CI installs it); elsewhere the test is skipped with a note naming the Debian packages.
+pub fn tool_available(command: &str, version_flag: &str, packages: &str) -> bool {
+    let found = Command::new(command)
+        .arg(version_flag)
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     if !found {
         assert!(
             std::env::var_os("CI").is_none(),
-            "the age CLI is required in CI: apt-get install age"
+            "{command} is required in CI: apt-get install {packages}"
         );
-        eprintln!("skipping: the age CLI is not installed (apt-get install age)");
-        return None;
+        eprintln!("skipping: {command} is not installed (apt-get install {packages})");
     }
-    Some("age")
+    found
 }
 
 /// An organizer identity made with `sealform-keytool keygen --no-passphrase`.

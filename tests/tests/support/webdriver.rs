@@ -27,19 +27,7 @@ impl Browser {
     /// Starts chromedriver on a free loopback port and opens a headless Chromium session with
     /// JavaScript disabled. Returns `None` outside CI when chromedriver is not installed.
     pub async fn start() -> Option<Browser> {
-        let installed = Command::new("chromedriver")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !installed {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "chromedriver is required in CI: apt-get install chromium chromium-driver"
-            );
-            eprintln!(
-                "skipping: chromedriver is not installed (apt-get install chromium chromium-driver)"
-            );
+        if !super::tool_available("chromedriver", "--version", "chromium chromium-driver") {
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0")
