@@ -130,20 +130,7 @@ fn keygen_needs_a_passphrase_source_without_a_terminal() {
     );
     assert!(!dir.path().join("key.age").exists());
 
-    let empty = run(
-        dir.path(),
-        keytool(
-            dir.path(),
-            &[
-                "keygen",
-                "--out",
-                "key.age",
-                "--passphrase-env",
-                "SEALFORM_PASSPHRASE",
-            ],
-        )
-        .env("SEALFORM_PASSPHRASE", ""),
-    );
+    let empty = keygen_protected(dir.path(), "");
     assert_eq!(
         empty.stderr,
         "error: the passphrase is empty\nan identity file protects every testimony: choose a long passphrase\n"
@@ -185,20 +172,7 @@ fn keygen_flags_that_contradict_are_usage_errors() {
 #[test]
 fn keygen_with_a_passphrase_writes_an_armored_scrypt_file_that_recipient_opens() {
     let dir = tmp();
-    let out = run(
-        dir.path(),
-        keytool(
-            dir.path(),
-            &[
-                "keygen",
-                "--out",
-                "key.age",
-                "--passphrase-env",
-                "SEALFORM_PASSPHRASE",
-            ],
-        )
-        .env("SEALFORM_PASSPHRASE", "correct horse battery staple"),
-    );
+    let out = keygen_protected(dir.path(), "correct horse battery staple");
     assert_eq!((out.code, out.stderr.as_str()), (0, KEYGEN_PROTECTED_HINTS));
     let public = assert_public_key_line(&out.stdout);
 
@@ -561,20 +535,7 @@ fn decrypt_out_writes_a_private_file_and_refuses_to_overwrite() {
 #[test]
 fn decrypt_with_protected_identities_reads_the_passphrase_once_from_a_descriptor() {
     let dir = tmp();
-    let made = run(
-        dir.path(),
-        keytool(
-            dir.path(),
-            &[
-                "keygen",
-                "--out",
-                "key.age",
-                "--passphrase-env",
-                "SEALFORM_PASSPHRASE",
-            ],
-        )
-        .env("SEALFORM_PASSPHRASE", "ปลอดภัย passphrase"),
-    );
+    let made = keygen_protected(dir.path(), "ปลอดภัย passphrase");
     assert_eq!(made.code, 0, "{}", made.stderr);
     let public = made.stdout.trim_end().to_owned();
     write(

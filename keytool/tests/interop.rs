@@ -194,20 +194,7 @@ fn a_protected_keygen_identity_works_in_the_keytool_and_in_stock_age() {
     let Some(age) = reference(AGE) else { return };
     let dir = tempfile::tempdir().unwrap();
     let passphrase = "a long passphrase for the test";
-    let made = run(
-        dir.path(),
-        keytool(
-            dir.path(),
-            &[
-                "keygen",
-                "--out",
-                "key.age",
-                "--passphrase-env",
-                "SEALFORM_PASSPHRASE",
-            ],
-        )
-        .env("SEALFORM_PASSPHRASE", passphrase),
-    );
+    let made = keygen_protected(dir.path(), passphrase);
     assert_eq!(made.code, 0, "{}", made.stderr);
     let public = made.stdout.trim_end().to_owned();
     let record = seal_to(&record_a(), &public);

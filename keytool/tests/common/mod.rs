@@ -107,6 +107,25 @@ pub fn keytool(dir: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// `keygen --out key.age` in `dir`, protected with `passphrase` given through
+/// `--passphrase-env SEALFORM_PASSPHRASE`.
+pub fn keygen_protected(dir: &Path, passphrase: &str) -> Run {
+    run(
+        dir,
+        keytool(
+            dir,
+            &[
+                "keygen",
+                "--out",
+                "key.age",
+                "--passphrase-env",
+                "SEALFORM_PASSPHRASE",
+            ],
+        )
+        .env("SEALFORM_PASSPHRASE", passphrase),
+    )
+}
+
 /// What a run printed and how it ended, with the temporary folder's path replaced by `<tmp>`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Run {
