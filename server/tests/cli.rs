@@ -347,3 +347,37 @@ async fn logs_carry_no_address_agent_query_time_or_value() {
     // No timestamps: no line starts with a date.
     assert!(!logs.lines().any(|line| line.starts_with("20")), "{logs}");
 }
+
+#[test]
+fn turning_rate_limits_off_is_said_loudly_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = public_key();
+    let limited = start(server(dir.path()).args([
+        "--data-dir",
+        "limited",
+        "--recipient",
+        &key,
+        "--listen",
+        "127.0.0.1:0",
+    ]));
+    let (clean, logs) = limited.terminate();
+    assert!(clean, "{logs}");
+    assert!(logs.contains("rate limits on POST /sign"), "{logs}");
+    assert!(!logs.contains("rate limiting is OFF"), "{logs}");
+
+    let open = start(server(dir.path()).args([
+        "--data-dir",
+        "open",
+        "--recipient",
+        &key,
+        "--listen",
+        "127.0.0.1:0",
+        "--no-rate-limit",
+    ]));
+    let (clean, logs) = open.terminate();
+    assert!(clean, "{logs}");
+    assert!(
+        logs.contains("WARN rate limiting is OFF (--no-rate-limit)"),
+        "{logs}"
+    );
+}
