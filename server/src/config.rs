@@ -1,243 +1,28 @@
-//! Start-up settings: flags, `SEALFORM_*` environment variables and an optional TOML file
-//! (`--config FILE`), parsed once into a typed, checked [`Config`] before a port is bound.
-//!
-//! Precedence, highest first: a flag, its environment variable, the config file, the default.
-//! Relative paths in a config file are taken from the config file's own folder.
+//! The server's configuration, parsed and checked once at start-up from [`Settings`]:
+//! recipients as parsed keys, the campaign loaded, limits as typed values. Nothing here is
+//! looked at again on the hot path.
 
 use std::fs;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
-use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::builder::BoolishValueParser;
-use clap::{Args, Parser, Subcommand};
 use seal::RecipientSet;
-use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::Error;
 use crate::campaign::Campaign;
 use crate::demo::Demo;
 use crate::rate_limit::RateLimits;
+use crate::settings::{ServeArgs, Settings};
 use crate::token::TokenPolicy;
 
-/// Where the server listens unless told otherwise: this machine only.
-pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
 /// The smallest default body limit, in bytes; a campaign with longer answers raises it.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
-/// Submissions one address may send at once before it must wait.
-pub const DEFAULT_RATE_BURST: NonZeroU32 = NonZeroU32::new(10).unwrap();
-/// Seconds after which one more submission is allowed to an address that used its burst.
-pub const DEFAULT_RATE_REFILL_SECS: u64 = 6;
-/// Submissions all addresses together may send at once.
-pub const DEFAULT_GLOBAL_RATE_BURST: NonZeroU32 = NonZeroU32::new(30).unwrap();
-/// Submissions per second all addresses together may send, once the global burst is used.
-pub const DEFAULT_GLOBAL_RATE_PER_SEC: NonZeroU32 = NonZeroU32::new(5).unwrap();
-/// How many seconds a form must be open before it can be sent (people need longer; bots don't).
-pub const DEFAULT_MIN_FORM_SECS: u64 = 3;
-/// How long one request may take, slow bodies included.
-pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
-/// Requests handled at once; more are answered 503 "busy" at once instead of queueing.
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 256;
 /// How long a client may take to send its request headers (also closes idle connections).
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Open connections at once; the accept loop waits when this many are open.
 pub const MAX_CONNECTIONS: usize = 1024;
-
-/// The command line of `sealform-server`.
-#[derive(Debug, Parser)]
-#[command(
-    name = "sealform-server",
-    version,
-    about = "Serves a sign-on letter and its form; seals every submission to the organizers' \
-             public keys before it touches disk.",
-    args_conflicts_with_subcommands = true
-)]
-pub struct Cli {
-    /// What to do instead of serving.
-    #[command(subcommand)]
-    pub command: Option<Command>,
-
-    /// Settings for serving (the default action).
-    #[command(flatten)]
-    pub serve: ServeArgs,
-}
-
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Writes every stored record as FOLDER/<id>.age plus FOLDER/index.tsv, for the organizers'
-    /// key tool. Run it while the server is stopped.
-    Export(ExportArgs),
-}
-
-/// `sealform-server export`.
-#[derive(Debug, Args)]
-pub struct ExportArgs {
-    /// The server's data folder.
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: PathBuf,
-
-    /// The folder to write the records into (created if missing).
-    #[arg(long, value_name = "FOLDER")]
-    pub out: PathBuf,
-}
-
-/// Serving settings as given on the command line or in `SEALFORM_*` variables; every one is
-/// optional here so that a config file can fill what is left.
-#[derive(Debug, Default, Args)]
-pub struct ServeArgs {
-    /// A TOML file with any of the settings below (keys as the flags, with `_`;
-    /// `recipients` and `trusted_proxies` are lists).
-    #[arg(long, value_name = "FILE", env = "SEALFORM_CONFIG")]
-    pub config: Option<PathBuf>,
-
-    /// The address and port to listen on [default: 127.0.0.1:8080]. Port 0 picks a free one.
-    #[arg(long, value_name = "ADDR", env = "SEALFORM_LISTEN")]
-    pub listen: Option<SocketAddr>,
-
-    /// The folder where sealed records are kept.
-    #[arg(long, value_name = "DIR", env = "SEALFORM_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
-
-    /// An organizer's age public key (age1…) to seal every submission to. Repeat for several
-    /// organizers; each of them can open every record.
-    #[arg(
-        long = "recipient",
-        value_name = "AGE1…",
-        env = "SEALFORM_RECIPIENT",
-        value_delimiter = ','
-    )]
-    pub recipients: Vec<String>,
-
-    /// A file of organizers' public keys, one per line; `#` starts a comment.
-    #[arg(long, value_name = "FILE", env = "SEALFORM_RECIPIENTS_FILE")]
-    pub recipients_file: Option<PathBuf>,
-
-    /// The campaign file (TOML) with the letter and its form [default: the built-in open letter].
-    #[arg(long, value_name = "FILE", env = "SEALFORM_CAMPAIGN")]
-    pub campaign: Option<PathBuf>,
-
-    /// Submissions one address may send in a burst [default: 10].
-    #[arg(long, value_name = "N", env = "SEALFORM_RATE_BURST")]
-    pub rate_burst: Option<NonZeroU32>,
-
-    /// Seconds until an address may send one more after its burst [default: 6].
-    #[arg(long, value_name = "SECS", env = "SEALFORM_RATE_REFILL_SECS")]
-    pub rate_refill_secs: Option<NonZeroU64>,
-
-    /// Submissions all addresses together may send in a burst [default: 30].
-    #[arg(long, value_name = "N", env = "SEALFORM_GLOBAL_RATE_BURST")]
-    pub global_rate_burst: Option<NonZeroU32>,
-
-    /// Submissions per second all addresses together may send after the burst [default: 5].
-    #[arg(long, value_name = "N", env = "SEALFORM_GLOBAL_RATE_PER_SEC")]
-    pub global_rate_per_sec: Option<NonZeroU32>,
-
-    /// Turns both rate limits off (for benchmarks on a private network only).
-    #[arg(
-        long,
-        env = "SEALFORM_NO_RATE_LIMIT",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new(),
-        value_name = "BOOL"
-    )]
-    pub no_rate_limit: Option<bool>,
-
-    /// The address of a reverse proxy in front of this server; only requests from it have
-    /// their X-Forwarded-For (else Forwarded) header used to tell clients apart. The proxy must
-    /// append to X-Forwarded-For, or set only Forwarded. Repeatable.
-    #[arg(
-        long = "trusted-proxy",
-        value_name = "ADDR",
-        env = "SEALFORM_TRUSTED_PROXY",
-        value_delimiter = ','
-    )]
-    pub trusted_proxies: Vec<IpAddr>,
-
-    /// The largest form body accepted, in bytes [default: 65536, or what the campaign's longest
-    /// valid answers need if more: 20,000 characters of Chinese are 180 KB in a form body].
-    #[arg(long, value_name = "BYTES", env = "SEALFORM_BODY_LIMIT")]
-    pub body_limit: Option<NonZeroUsize>,
-
-    /// Seconds a form must be open before it may be sent [default: 3].
-    #[arg(long, value_name = "SECS", env = "SEALFORM_MIN_FORM_SECS")]
-    pub min_form_secs: Option<u64>,
-
-    /// Says that a TLS proxy serves this site over https: adds Strict-Transport-Security.
-    #[arg(
-        long,
-        env = "SEALFORM_TLS_SERVED",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new(),
-        value_name = "BOOL"
-    )]
-    pub tls_served: Option<bool>,
-
-    /// Seconds one request may take, a slow body included [default: 30].
-    #[arg(long, value_name = "SECS", env = "SEALFORM_REQUEST_TIMEOUT_SECS")]
-    pub request_timeout_secs: Option<NonZeroU64>,
-
-    /// Requests handled at once; more get a "busy" page [default: 256].
-    #[arg(long, value_name = "N", env = "SEALFORM_MAX_IN_FLIGHT")]
-    pub max_in_flight: Option<NonZeroUsize>,
-
-    /// Try sealform on this machine: makes a throwaway, UNPROTECTED key in ./sealform-demo/,
-    /// keeps data in ./sealform-demo/data and prints how to read what was sent.
-    #[arg(long)]
-    pub demo: bool,
-}
-
-/// The config file's settings; the same names as the flags.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSettings {
-    listen: Option<SocketAddr>,
-    data_dir: Option<PathBuf>,
-    recipients: Option<Vec<String>>,
-    recipients_file: Option<PathBuf>,
-    campaign: Option<PathBuf>,
-    rate_burst: Option<NonZeroU32>,
-    rate_refill_secs: Option<NonZeroU64>,
-    global_rate_burst: Option<NonZeroU32>,
-    global_rate_per_sec: Option<NonZeroU32>,
-    no_rate_limit: Option<bool>,
-    trusted_proxies: Option<Vec<IpAddr>>,
-    body_limit: Option<NonZeroUsize>,
-    min_form_secs: Option<u64>,
-    tls_served: Option<bool>,
-    request_timeout_secs: Option<NonZeroU64>,
-    max_in_flight: Option<NonZeroUsize>,
-}
-
-impl FileSettings {
-    fn load(path: &Path) -> Result<Self, Error> {
-        let file_error = |reason: String| Error::ConfigFile {
-            path: path.to_path_buf(),
-            reason,
-        };
-        let text = fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
-        let mut settings: Self = toml::from_str(&text).map_err(|e| file_error(e.to_string()))?;
-        // Paths in the file are relative to the file, not to wherever the server was started.
-        let base = path.parent().unwrap_or(Path::new(""));
-        for relative in [
-            &mut settings.data_dir,
-            &mut settings.recipients_file,
-            &mut settings.campaign,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            *relative = base.join(&*relative);
-        }
-        Ok(settings)
-    }
-}
 
 /// Everything the server needs, parsed and checked.
 #[derive(Debug)]
@@ -270,42 +55,42 @@ pub struct Config {
     pub max_connections: usize,
 }
 
-impl ServeArgs {
-    /// Merges flags and variables with the config file and defaults, loads the recipients and
-    /// the campaign, and checks everything. In demo mode the demo's key and folder are used,
-    /// and configured ones are refused rather than silently mixed in.
-    pub fn into_config(self, demo: Option<&Demo>) -> Result<Config, Error> {
-        let file = match &self.config {
-            Some(path) => FileSettings::load(path)?,
-            None => FileSettings::default(),
-        };
-
-        let recipients_file = self.recipients_file.or(file.recipients_file);
-        let mut keys: Vec<(String, Zeroizing<String>)> = if self.recipients.is_empty() {
-            file.recipients
-                .unwrap_or_default()
-                .into_iter()
-                .map(|key| {
-                    (
-                        "recipients in the config file".to_string(),
-                        Zeroizing::new(key),
-                    )
-                })
-                .collect()
+impl Config {
+    /// Resolves the settings (flags and variables over the config file over the defaults),
+    /// loads the recipients and the campaign, and checks everything. In demo mode the demo's
+    /// key and folder are used, and configured ones are refused rather than silently mixed in.
+    pub fn from_args(args: &ServeArgs, demo: Option<&Demo>) -> Result<Config, Error> {
+        let settings = args.resolve()?;
+        let origin = if args.recipients_from_file() {
+            "recipients in the config file"
         } else {
-            self.recipients
-                .into_iter()
-                .map(|key| ("--recipient".to_string(), Zeroizing::new(key)))
-                .collect()
+            "--recipient"
         };
-        if let Some(path) = &recipients_file {
+        Self::check(settings, origin, demo)
+    }
+
+    /// Checks resolved settings; `recipients_origin` names where `settings.recipients` came
+    /// from in errors.
+    fn check(
+        settings: Settings,
+        recipients_origin: &str,
+        demo: Option<&Demo>,
+    ) -> Result<Config, Error> {
+        let mut keys: Vec<(String, Zeroizing<String>)> = settings
+            .recipients
+            .into_iter()
+            .map(|key| (recipients_origin.to_owned(), Zeroizing::new(key)))
+            .collect();
+        if let Some(path) = &settings.recipients_file {
             keys.extend(read_recipients_file(path)?);
         }
-        let data_dir = self.data_dir.or(file.data_dir);
 
         let (recipients, data_dir) = match demo {
             Some(demo) => {
-                if !keys.is_empty() || recipients_file.is_some() || data_dir.is_some() {
+                if !keys.is_empty()
+                    || settings.recipients_file.is_some()
+                    || settings.data_dir.is_some()
+                {
                     return Err(Error::Config(
                         "--demo makes its own throwaway key and data folder\n\
                          drop --recipient, --recipients-file and --data-dir (and their config \
@@ -317,7 +102,7 @@ impl ServeArgs {
             }
             None => (
                 parse_recipients(&keys)?,
-                data_dir.ok_or_else(|| {
+                settings.data_dir.ok_or_else(|| {
                     Error::Config(
                         "no data folder: start with --data-dir DIR \
                          (or data_dir in the config file, or SEALFORM_DATA_DIR)"
@@ -327,70 +112,39 @@ impl ServeArgs {
             ),
         };
 
-        let campaign = match self.campaign.or(file.campaign) {
-            Some(path) => Campaign::load(&path)?,
+        let campaign = match &settings.campaign {
+            Some(path) => Campaign::load(path)?,
             None => Campaign::builtin(),
         };
 
-        let body_limit = match self.body_limit.or(file.body_limit) {
+        let body_limit = match settings.body_limit {
             Some(limit) => limit.get(),
             // Never refuse an answer the campaign itself allows.
             None => DEFAULT_BODY_LIMIT.max(campaign.max_form_bytes()),
         };
 
-        let no_rate_limit = self.no_rate_limit.or(file.no_rate_limit).unwrap_or(false);
-        let rate_limits = (!no_rate_limit).then(|| RateLimits {
-            burst: self
-                .rate_burst
-                .or(file.rate_burst)
-                .unwrap_or(DEFAULT_RATE_BURST),
-            refill: Duration::from_secs(
-                self.rate_refill_secs
-                    .or(file.rate_refill_secs)
-                    .map_or(DEFAULT_RATE_REFILL_SECS, NonZeroU64::get),
-            ),
-            global_burst: self
-                .global_rate_burst
-                .or(file.global_rate_burst)
-                .unwrap_or(DEFAULT_GLOBAL_RATE_BURST),
-            global_per_sec: self
-                .global_rate_per_sec
-                .or(file.global_rate_per_sec)
-                .unwrap_or(DEFAULT_GLOBAL_RATE_PER_SEC),
+        let rate_limits = (!settings.no_rate_limit).then(|| RateLimits {
+            burst: settings.rate_burst,
+            refill: Duration::from_secs(settings.rate_refill_secs.get()),
+            global_burst: settings.global_rate_burst,
+            global_per_sec: settings.global_rate_per_sec,
         });
 
-        let trusted_proxies = if self.trusted_proxies.is_empty() {
-            file.trusted_proxies.unwrap_or_default()
-        } else {
-            self.trusted_proxies
-        };
-
         Ok(Config {
-            listen: self.listen.or(file.listen).unwrap_or(DEFAULT_LISTEN),
+            listen: settings.listen,
             data_dir,
             recipients,
             campaign,
             rate_limits,
-            trusted_proxies,
+            trusted_proxies: settings.trusted_proxies,
             body_limit,
             token_policy: TokenPolicy {
-                min_age: Duration::from_secs(
-                    self.min_form_secs
-                        .or(file.min_form_secs)
-                        .unwrap_or(DEFAULT_MIN_FORM_SECS),
-                ),
+                min_age: Duration::from_secs(settings.min_form_secs),
                 ..TokenPolicy::default()
             },
-            tls_served: self.tls_served.or(file.tls_served).unwrap_or(false),
-            request_timeout: Duration::from_secs(
-                self.request_timeout_secs
-                    .or(file.request_timeout_secs)
-                    .map_or(DEFAULT_REQUEST_TIMEOUT_SECS, NonZeroU64::get),
-            ),
-            max_in_flight: self
-                .max_in_flight
-                .or(file.max_in_flight)
-                .map_or(DEFAULT_MAX_IN_FLIGHT, NonZeroUsize::get),
+            tls_served: settings.tls_served,
+            request_timeout: Duration::from_secs(settings.request_timeout_secs.get()),
+            max_in_flight: settings.max_in_flight.get(),
             header_read_timeout: HEADER_READ_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
         })
@@ -451,16 +205,26 @@ fn parse_recipients(keys: &[(String, Zeroizing<String>)]) -> Result<RecipientSet
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::{Cli, Command};
     use age::x25519;
 
     fn public_key() -> String {
         x25519::Identity::generate().to_public().to_string()
     }
 
-    fn parse(args: &[&str]) -> ServeArgs {
+    fn parse(args: &[&str]) -> Parsed {
         let mut argv = vec!["sealform-server"];
         argv.extend_from_slice(args);
-        Cli::try_parse_from(argv).unwrap().serve
+        Parsed(Cli::try_parse_args(argv).unwrap().serve)
+    }
+
+    /// Parsed arguments, checked the way `main` checks them.
+    struct Parsed(ServeArgs);
+
+    impl Parsed {
+        fn into_config(self, demo: Option<&Demo>) -> Result<Config, Error> {
+            Config::from_args(&self.0, demo)
+        }
     }
 
     #[test]
@@ -594,19 +358,19 @@ mod tests {
     #[test]
     fn zero_limits_are_refused_by_the_parser() {
         let mut argv = vec!["sealform-server", "--rate-burst", "0"];
-        assert!(Cli::try_parse_from(&argv).is_err());
+        assert!(Cli::try_parse_args(&argv).is_err());
         argv[1] = "--rate-refill-secs";
-        assert!(Cli::try_parse_from(&argv).is_err());
+        assert!(Cli::try_parse_args(&argv).is_err());
     }
 
     #[test]
     fn export_takes_its_own_flags_only() {
         let cli =
-            Cli::try_parse_from(["sealform-server", "export", "--data-dir", "d", "--out", "o"])
+            Cli::try_parse_args(["sealform-server", "export", "--data-dir", "d", "--out", "o"])
                 .unwrap();
         assert!(matches!(cli.command, Some(Command::Export(_))));
         assert!(
-            Cli::try_parse_from(["sealform-server", "--demo", "export", "--data-dir", "d"])
+            Cli::try_parse_args(["sealform-server", "--demo", "export", "--data-dir", "d"])
                 .is_err()
         );
     }

@@ -1,6 +1,8 @@
 use std::path::PathBuf;
 
-/// What went wrong in the server, said for the operator. No variant carries submission content.
+/// What went wrong in the server, said for the operator: at start-up, or in storage. No
+/// variant carries submission content. What a person at the browser is told is an
+/// [`crate::app_error::AppError`] instead.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The data folder could not be opened or written.
@@ -44,11 +46,6 @@ pub enum Error {
         /// What is wrong and how to fix it.
         reason: String,
     },
-
-    /// A form body is not a well-formed submission of this campaign's form (→ HTTP 400). The
-    /// reason is for the person and never quotes what they typed.
-    #[error("{0}")]
-    BadForm(String),
 
     /// No organizer public key was configured, so there is nothing to seal to.
     #[error(

@@ -2,11 +2,14 @@
 //! organizers' age public keys before anything touches disk, and stores only ciphertext.
 //!
 //! Data flows one way: form bytes → [`form::FormInput`] → validated [`seal::Submission`] →
-//! sealed record → [`store::Store`] (durable) → thank-you page.
+//! sealed record → [`store::Store`] (durable) → thank-you page; [`submit`] is that flow, with
+//! no HTTP in it. `docs/ARCHITECTURE.md` maps the modules and where each kind of change goes.
 //!
 //! [`app`] is the service (every route and layer, in [`routes`]); [`run`] serves it on a
 //! listener until a shutdown signal. The binary only parses its arguments and calls them.
 
+pub mod app_error;
+pub mod body;
 pub mod campaign;
 pub mod config;
 pub mod demo;
@@ -15,9 +18,13 @@ pub mod form;
 pub mod handlers;
 pub mod pages;
 pub mod rate_limit;
+pub mod response;
 pub mod routes;
 pub mod serve;
+pub mod settings;
+pub mod state;
 pub mod store;
+pub mod submit;
 pub mod token;
 
 use std::future::Future;
@@ -28,8 +35,8 @@ use tokio::net::TcpListener;
 
 pub use config::Config;
 pub use error::Error;
-pub use handlers::AppState;
 pub use routes::app;
+pub use state::AppState;
 
 use serve::ConnectionLimits;
 use store::Store;

@@ -5,17 +5,20 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use clap::Parser;
-use sealform_server::config::{Cli, Command, ExportArgs, ServeArgs};
+use sealform_server::config::Config;
 use sealform_server::demo::{DEMO_DIR, Demo};
 use sealform_server::serve::shutdown_signal;
+use sealform_server::settings::{Cli, Command, ExportArgs, ServeArgs};
 use sealform_server::store::Store;
 use sealform_server::{Error, run};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     withhold_panic_messages();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse_args(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     init_logging();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -39,7 +42,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-    let config = args.into_config(demo.as_ref())?;
+    let config = Config::from_args(&args, demo.as_ref())?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(config.listen)

@@ -2,8 +2,9 @@
 //!
 //! ```text
 //! GET  /                  the letter and the form          handlers::form_page
-//! POST /sign              a filled-in form                 handlers::sign
+//! POST /sign              a filled-in form                 handlers::sign → submit::submit
 //!                           per-address rate limit → global rate limit → body limit
+//!                           (body::read_body enforces the body limit again)
 //! GET  /static/style.css  the stylesheet (may be cached)   handlers::stylesheet
 //! GET  /healthz           "ok", for supervisors            handlers::healthz
 //! anything else           404 page                         handlers::not_found
@@ -11,7 +12,7 @@
 //! around every route, outermost first:
 //!   request log (method, route, status, latency; no address, no URI, no time of day)
 //!   security headers (also on every error page)
-//!   pages for bare error statuses (408, 413, 405, 500, 503)
+//!   error pages: an AppError's, or one for a bare error status (408, 413, 405, 500, 503)
 //!   panic catcher (→ plain 500)
 //!   load shedding at the in-flight limit (→ 503)
 //!   request timeout (→ 408)
@@ -37,7 +38,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::handlers::{self, AppState};
+use crate::app_error::{self, AppError};
+use crate::handlers;
+use crate::state::AppState;
 
 /// The pages' Content Security Policy: the stylesheet from this site, forms posted only here,
 /// no scripts, no frames, nothing from elsewhere.
@@ -59,15 +62,15 @@ pub fn app(state: AppState) -> Router {
     let config = state.config();
     let mut sign = post(handlers::sign).route_layer(RequestBodyLimitLayer::new(config.body_limit));
     if let Some(limiters) = state.limiters() {
-        let on_limit = {
-            let state = state.clone();
-            move |error| handlers::rate_limited(&state, error)
-        };
         // The per-address check runs first, so one address's flood does not use up the
         // global quota as well.
         sign = sign
-            .route_layer(GovernorLayer::new(limiters.global()).error_handler(on_limit.clone()))
-            .route_layer(GovernorLayer::new(limiters.per_address()).error_handler(on_limit));
+            .route_layer(
+                GovernorLayer::new(limiters.global()).error_handler(AppError::from_governor),
+            )
+            .route_layer(
+                GovernorLayer::new(limiters.per_address()).error_handler(AppError::from_governor),
+            );
     }
     let routes = Router::new()
         .route("/", get(handlers::form_page))
@@ -93,12 +96,12 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
                 ))
                 .layer(middleware::map_response_with_state(
                     state.clone(),
-                    handlers::pages_for_bare_errors,
+                    app_error::error_pages,
                 ))
                 // The panic catcher's body type, back to axum's.
                 .map_response(IntoResponse::into_response)
-                .layer(CatchPanicLayer::custom(handlers::panic_response))
-                .layer(HandleErrorLayer::new(handlers::overloaded))
+                .layer(CatchPanicLayer::custom(app_error::panic_response))
+                .layer(HandleErrorLayer::new(app_error::overloaded))
                 .layer(LoadShedLayer::new())
                 .layer(GlobalConcurrencyLimitLayer::new(config.max_in_flight))
                 .layer(TimeoutLayer::with_status_code(

@@ -89,14 +89,22 @@ async fn answers_match_the_committed_pages() {
     let mut mismatches = Vec::new();
     let get = |path: &'static str| client.get(server.url(path)).send();
 
-    check("get-front", &transcript(get("/").await.unwrap()).await, &mut mismatches);
+    check(
+        "get-front",
+        &transcript(get("/").await.unwrap()).await,
+        &mut mismatches,
+    );
     let css = transcript(get("/static/style.css").await.unwrap()).await;
     check("get-style", &css, &mut mismatches);
     let health = transcript(get("/healthz").await.unwrap()).await;
     check("get-healthz", &health, &mut mismatches);
     let missing = transcript(get("/nothing/here").await.unwrap()).await;
     check("get-404", &missing, &mut mismatches);
-    check("get-sign-405", &transcript(get("/sign").await.unwrap()).await, &mut mismatches);
+    check(
+        "get-sign-405",
+        &transcript(get("/sign").await.unwrap()).await,
+        &mut mismatches,
+    );
 
     let json = client
         .post(server.url("/sign"))
@@ -121,8 +129,12 @@ async fn answers_match_the_committed_pages() {
         ),
         (
             "post-422-bad-token",
-            encode(&[("token", "abc"), ("name", "Mai"), ("comment", "line 1\r\nline 2")])
-                .into_bytes(),
+            encode(&[
+                ("token", "abc"),
+                ("name", "Mai"),
+                ("comment", "line 1\r\nline 2"),
+            ])
+            .into_bytes(),
         ),
     ];
     for (name, body) in posts {
@@ -159,7 +171,11 @@ async fn answers_match_the_committed_pages() {
         .await
         .unwrap();
     // Over the 4 KiB body limit: the long answer is refused before validation.
-    check("post-413-long", &transcript(too_long).await, &mut mismatches);
+    check(
+        "post-413-long",
+        &transcript(too_long).await,
+        &mut mismatches,
+    );
     let invalid = encode(&[
         ("token", &token),
         ("sign_as", "organization"),
@@ -174,12 +190,20 @@ async fn answers_match_the_committed_pages() {
         ("website", ""),
     ]);
     let invalid = post_form(&client, &server, invalid).await;
-    check("post-422-fields", &transcript(invalid).await, &mut mismatches);
+    check(
+        "post-422-fields",
+        &transcript(invalid).await,
+        &mut mismatches,
+    );
 
     let signed = post_form(&client, &server, valid_form(&token, "Mai Tran")).await;
     check("post-thanks", &transcript(signed).await, &mut mismatches);
     let again = post_form(&client, &server, valid_form(&token, "Mai Tran")).await;
-    check("post-thanks-again", &transcript(again).await, &mut mismatches);
+    check(
+        "post-thanks-again",
+        &transcript(again).await,
+        &mut mismatches,
+    );
     let trap = encode(&[("token", &token), ("website", "http://spam.example")]);
     let trapped = post_form(&client, &server, trap).await;
     check("post-trap", &transcript(trapped).await, &mut mismatches);

@@ -1,7 +1,7 @@
 //! The server over real HTTP on loopback: pages and headers, submissions, limits, lifecycle.
 
-mod lifecycle;
 mod golden;
+mod lifecycle;
 mod limits;
 mod pages;
 mod submissions;

@@ -1,287 +1,22 @@
-//! Every page the service shows, rendered from the askama templates in `templates/`, and every
-//! sentence a person reads, in one table per language ([`Texts`]).
+//! Every page the service shows, rendered from the askama templates in `templates/`, with
+//! every sentence from [`texts`].
 //!
 //! The pages are plain server-side HTML: no JavaScript, no inline style, nothing loaded from
 //! another site, no cookies. They work in a text browser, and with the page's Content Security
 //! Policy `default-src 'none'; style-src 'self'` the one stylesheet is all a browser fetches.
 
+mod form;
+mod texts;
+
 use askama::Template;
 
-use crate::campaign::{Campaign, FieldKind, FieldSpec};
-use crate::form::{FieldError, FormInput, HONEYPOT_FIELD, TOKEN_FIELD};
-use crate::token::TokenProblem;
+pub use form::{FormView, form_page};
+pub use texts::{ENGLISH, Message, Texts, texts};
+
+use crate::campaign::Campaign;
 
 /// The stylesheet, served at `/static/style.css`.
-pub const STYLESHEET: &str = include_str!("../static/style.css");
-
-/// What the form page shows: what was typed, what is wrong with it, and the form's token.
-#[derive(Debug)]
-pub struct FormView<'a> {
-    /// The answers to show in the form again (blank for a fresh form).
-    pub input: &'a FormInput,
-    /// Problems to list at the top and next to each field.
-    pub errors: &'a [FieldError],
-    /// A message shown at the top, e.g. [`token_notice`].
-    pub notice: Option<&'a str>,
-    /// The form token for the hidden input.
-    pub token: &'a str,
-    /// How many have signed so far.
-    pub signatures: u64,
-}
-
-/// Every sentence a person reads, in one language. To translate sealform, copy [`ENGLISH`],
-/// translate it, and return it from [`texts`] for its language tag.
-#[derive(Debug)]
-pub struct Texts {
-    /// The heading above the form.
-    pub sign_heading: &'static str,
-    /// "N people and organizations have signed".
-    pub signatures: fn(u64) -> String,
-    /// Said once above the form about what happens to the answers.
-    pub privacy_note: &'static str,
-    /// After the label of a field that must be answered.
-    pub required_marker: &'static str,
-    /// After the label of a field that must be answered in some cases: (question, option).
-    pub required_if: fn(&str, &str) -> String,
-    /// The send button.
-    pub submit: &'static str,
-    /// The label of the trap field people never see (but a text browser shows).
-    pub honeypot_label: &'static str,
-    /// The heading of the list of problems.
-    pub error_summary_heading: &'static str,
-    /// Put before the page title when the form has problems.
-    pub error_title_prefix: &'static str,
-
-    /// A required answer is blank.
-    pub required: &'static str,
-    /// A required single choice has nothing picked.
-    pub choose_one: &'static str,
-    /// A required multi choice has nothing picked.
-    pub choose_at_least_one: &'static str,
-    /// A choice that is not among the options arrived.
-    pub not_an_option: &'static str,
-    /// The e-mail address has no `@`, or spaces.
-    pub bad_email: &'static str,
-    /// The postal code has other characters than letters, digits, spaces, hyphens.
-    pub bad_postal_code: &'static str,
-    /// A checkbox sent something other than "on".
-    pub bad_checkbox: &'static str,
-    /// A consent box that must be ticked was not.
-    pub must_tick: &'static str,
-    /// (length, limit), both in characters.
-    pub too_long: fn(usize, usize) -> String,
-
-    /// A `%` escape in the body is broken.
-    pub damaged_form: &'static str,
-    /// The body is not UTF-8.
-    pub not_utf8: &'static str,
-    /// The body has a NUL byte.
-    pub nul_byte: &'static str,
-    /// A single-value field came twice: (field name).
-    pub duplicate_field: fn(&str) -> String,
-    /// A field the form does not have came: (its name, when it is safe to repeat).
-    pub unknown_field: fn(Option<&str>) -> String,
-
-    /// The form came without its token.
-    pub token_missing: &'static str,
-    /// The token is not one this server issued (or the server restarted).
-    pub token_invalid: &'static str,
-    /// The form was sent seconds after it was served.
-    pub token_too_young: &'static str,
-    /// The form was open for longer than a token lives.
-    pub token_expired: &'static str,
-
-    /// The page after a successful submission.
-    pub thanks: Message,
-    /// 400.
-    pub bad_request: Message,
-    /// 404.
-    pub not_found: Message,
-    /// 413.
-    pub too_large: Message,
-    /// 415.
-    pub unsupported_media_type: Message,
-    /// 500.
-    pub server_error: Message,
-    /// 405: a method the address does not take.
-    pub method_not_allowed: Message,
-    /// 408: the request took too long to arrive.
-    pub timeout: Message,
-    /// 503: too busy, or the store could not save.
-    pub unavailable: Message,
-    /// The title of the 429 page.
-    pub rate_limited_title: &'static str,
-    /// The 429 page's text: (seconds to wait).
-    pub rate_limited: fn(u64) -> String,
-    /// The link from a message page to the letter.
-    pub home_link: &'static str,
-}
-
-/// A page's title and what it says.
-#[derive(Debug, Clone, Copy)]
-pub struct Message {
-    /// The heading (and tab title).
-    pub title: &'static str,
-    /// What happened and what to do.
-    pub body: &'static str,
-}
-
-/// English, the language sealform ships in.
-pub static ENGLISH: Texts = Texts {
-    sign_heading: "Sign the letter",
-    signatures: |n| match n {
-        1 => "1 person or organization has signed.".to_owned(),
-        n => format!("{} people and organizations have signed.", grouped(n)),
-    },
-    privacy_note: "Your answers are encrypted as soon as they arrive: only the organizers can \
-        read them. This page uses no cookies, no scripts and no trackers.",
-    required_marker: "(required)",
-    // The question is not repeated: it can be long, and it is just above.
-    required_if: |_question, option| format!("(required if you chose \u{201c}{option}\u{201d})"),
-    submit: "Send",
-    honeypot_label: "Leave this empty",
-    error_summary_heading: "Please check your answers",
-    error_title_prefix: "Please check your answers: ",
-
-    required: "Please answer this question.",
-    choose_one: "Please choose one of the options.",
-    choose_at_least_one: "Please tick at least one of the options.",
-    not_an_option: "Please choose from the options shown (the form sent one it does not have).",
-    bad_email: "This does not look like an email address: it needs one @ with something on \
-        each side, and no spaces. You can also leave it empty.",
-    bad_postal_code: "A postal code has only letters, digits, spaces and hyphens. You can also \
-        leave it empty.",
-    bad_checkbox: "This checkbox sent an unexpected value. Please tick or untick it again.",
-    must_tick: "Please tick this box to continue.",
-    too_long: |length, limit| {
-        format!(
-            "This answer is {} characters; the limit is {}. Please shorten it \u{2014} your text \
-             is kept below.",
-            grouped(length as u64),
-            grouped(limit as u64)
-        )
-    },
-
-    damaged_form: "The form\u{2019}s data was damaged on the way, so nothing was saved. Please go \
-        back and press Send again.",
-    not_utf8: "The form\u{2019}s text could not be read (it was not sent as UTF-8), so nothing \
-        was saved. Please go back and send it again, if you can from an up-to-date browser.",
-    nul_byte: "The form contained a character that cannot be saved (a NUL byte), so nothing \
-        was saved. Please go back, remove any unusual characters you pasted, and send again.",
-    duplicate_field: |name| {
-        format!(
-            "The form sent the field \u{201c}{name}\u{201d} twice, which happens when a browser \
-             extension or an old copy of the page changes the form. Nothing was saved. Please go \
-             back, reload the page, and fill it in again."
-        )
-    },
-    unknown_field: |name| {
-        let which = match name {
-            Some(name) => format!("a field called \u{201c}{name}\u{201d}"),
-            None => "a field".to_owned(),
-        };
-        format!(
-            "The form sent {which} that this form does not have, which happens when a browser \
-             extension or an old copy of the page changes the form. Nothing was saved. Please go \
-             back, reload the page, and fill it in again."
-        )
-    },
-
-    token_missing: "The form arrived without its security code, so nothing was saved yet. Your \
-        answers are kept below \u{2014} please press Send again.",
-    token_invalid: "This copy of the form is out of date (the site may have restarted), so \
-        nothing was saved yet. Your answers are kept below \u{2014} please press Send again.",
-    token_too_young: "Please wait a moment and press Send again \u{2014} your answers are kept.",
-    token_expired: "This form was open for a long time, so it had to be refreshed and nothing \
-        was saved yet. Your answers are kept below \u{2014} please press Send again.",
-
-    thanks: Message {
-        title: "Thank you",
-        body: "Your answers arrived and were encrypted at once, so only the organizers of this \
-            letter can read them. You can close this page now.",
-    },
-    bad_request: Message {
-        title: "The form could not be read",
-        body: "What arrived was not a form this site can read, so nothing was saved. Please go \
-            back, reload the page, and try again.",
-    },
-    not_found: Message {
-        title: "Page not found",
-        body: "There is no page at this address. The letter and its form are on the front page.",
-    },
-    too_large: Message {
-        title: "Your answers are too long to send",
-        body: "Nothing was saved. Your text is still in the form: use your browser\u{2019}s Back \
-            button, shorten the longest answer, and press Send again.",
-    },
-    unsupported_media_type: Message {
-        title: "The form could not be read",
-        body: "What arrived was not sent the way a web form is sent, so nothing was saved. \
-            Please go back and press Send again from the form page.",
-    },
-    server_error: Message {
-        title: "Something went wrong on our side",
-        body: "Your answers were not saved. Your text is still in the form: use your browser\u{2019}s \
-            Back button and press Send again in a few minutes.",
-    },
-    method_not_allowed: Message {
-        title: "This address does not take that request",
-        body: "Nothing was saved. The letter and its form are on the front page.",
-    },
-    timeout: Message {
-        title: "Your answers took too long to arrive",
-        body: "Nothing was saved; the connection was too slow. Your text is still in the form: \
-            use your browser\u{2019}s Back button and press Send again.",
-    },
-    unavailable: Message {
-        title: "Your answers could not be saved just now",
-        body: "Nothing was saved: the server is very busy or has a problem. Your text is still \
-            in the form: use your browser\u{2019}s Back button and press Send again in a minute.",
-    },
-    rate_limited_title: "Please wait a little",
-    rate_limited: |seconds| {
-        let wait = match seconds {
-            0 | 1 => "1 second".to_owned(),
-            n => format!("{} seconds", grouped(n)),
-        };
-        format!(
-            "Many forms were sent from your connection in a short time, so this one was not \
-             saved yet. Your text is still in the form: go back with your browser\u{2019}s Back \
-             button and send again in {wait}."
-        )
-    },
-    home_link: "Go to the letter",
-};
-
-/// The sentences for `language`. Only English ships; a translation adds a table and a `match`
-/// on the language tag here.
-pub fn texts(_language: &str) -> &'static Texts {
-    &ENGLISH
-}
-
-/// The notice to show above the form when its token was refused.
-pub fn token_notice(campaign: &Campaign, problem: TokenProblem) -> &'static str {
-    let t = texts(campaign.language());
-    match problem {
-        TokenProblem::Missing => t.token_missing,
-        TokenProblem::Invalid => t.token_invalid,
-        TokenProblem::TooYoung { .. } => t.token_too_young,
-        TokenProblem::Expired => t.token_expired,
-    }
-}
-
-/// `1234567` → `1,234,567`.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
+pub const STYLESHEET: &str = include_str!("../../static/style.css");
 
 /// The writing direction of a language tag's script.
 fn direction(language: &str) -> &'static str {
@@ -289,124 +24,6 @@ fn direction(language: &str) -> &'static str {
     match primary.to_ascii_lowercase().as_str() {
         "ar" | "ckb" | "dv" | "fa" | "he" | "ps" | "sd" | "ug" | "ur" | "yi" => "rtl",
         _ => "ltr",
-    }
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormPage<'a> {
-    lang: &'a str,
-    dir: &'static str,
-    title: String,
-    t: &'static Texts,
-    letter_html: &'a str,
-    notice: Option<&'a str>,
-    errors: &'a [FieldError],
-    signatures: String,
-    token_field: &'static str,
-    token: &'a str,
-    honeypot_field: &'static str,
-    fields: Vec<FieldView<'a>>,
-}
-
-/// One question, ready for the template.
-struct FieldView<'a> {
-    name: &'a str,
-    /// Radio buttons or checkboxes in a fieldset.
-    group: bool,
-    /// A single consent checkbox.
-    checkbox: bool,
-    /// A textarea.
-    multiline: bool,
-    /// `type` of the `<input>`s.
-    input_type: &'static str,
-    label: &'a str,
-    help: Option<&'a str>,
-    requirement: Option<String>,
-    required_attr: bool,
-    max_length: usize,
-    value: &'a str,
-    checked: bool,
-    options: Vec<OptionView<'a>>,
-    error: Option<String>,
-    described_by: String,
-}
-
-struct OptionView<'a> {
-    id: String,
-    value: &'a str,
-    label: &'a str,
-    checked: bool,
-}
-
-impl<'a> FieldView<'a> {
-    fn new(
-        spec: &'a FieldSpec,
-        campaign: &'a Campaign,
-        view: &FormView<'a>,
-        t: &'static Texts,
-    ) -> Self {
-        let input = view.input;
-        let name = spec.name.as_str();
-        let messages: Vec<&str> = view
-            .errors
-            .iter()
-            .filter(|e| e.field == name)
-            .map(|e| e.message.as_str())
-            .collect();
-        let error = (!messages.is_empty()).then(|| messages.join(" "));
-        let mut described_by = Vec::new();
-        if spec.help.is_some() {
-            described_by.push(format!("help-{name}"));
-        }
-        if error.is_some() {
-            described_by.push(format!("error-{name}"));
-        }
-        let requirement = if spec.required {
-            Some(t.required_marker.to_owned())
-        } else {
-            spec.required_when.as_ref().and_then(|c| {
-                let question = campaign.field(&c.field)?;
-                let option = question.options.iter().find(|o| o.value == c.equals)?;
-                Some((t.required_if)(&question.label, &option.label))
-            })
-        };
-        let options = spec
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| OptionView {
-                id: format!("field-{name}-{i}"),
-                value: &o.value,
-                label: &o.label,
-                checked: input.expose_values(name).any(|v| v == o.value),
-            })
-            .collect();
-        let value = input.expose_value(name).unwrap_or("");
-        Self {
-            name,
-            group: spec.kind.is_choice(),
-            checkbox: spec.kind == FieldKind::Consent,
-            multiline: spec.kind == FieldKind::LongText,
-            input_type: match spec.kind {
-                FieldKind::SingleChoice => "radio",
-                FieldKind::MultiChoice | FieldKind::Consent => "checkbox",
-                FieldKind::Email => "email",
-                FieldKind::ShortText | FieldKind::PostalCode | FieldKind::LongText => "text",
-            },
-            label: &spec.label,
-            help: spec.help.as_deref(),
-            requirement,
-            // A checkbox in a group marked `required` would have to be ticked itself; "at
-            // least one" is checked by the server only.
-            required_attr: spec.required && spec.kind != FieldKind::MultiChoice,
-            max_length: spec.max_length,
-            value,
-            checked: value == "on",
-            options,
-            error,
-            described_by: described_by.join(" "),
-        }
     }
 }
 
@@ -426,34 +43,6 @@ fn render(template: &impl Template) -> String {
     template
         .render()
         .expect("rendering a template into a String cannot fail")
-}
-
-/// GET / and 422 re-render (error summary linking to each field + message by the field).
-pub fn form_page(campaign: &Campaign, view: &FormView) -> String {
-    let t = texts(campaign.language());
-    let title = if view.errors.is_empty() {
-        campaign.title().to_owned()
-    } else {
-        format!("{}{}", t.error_title_prefix, campaign.title())
-    };
-    render(&FormPage {
-        lang: campaign.language(),
-        dir: direction(campaign.language()),
-        title,
-        t,
-        letter_html: campaign.letter_html(),
-        notice: view.notice,
-        errors: view.errors,
-        signatures: (t.signatures)(view.signatures),
-        token_field: TOKEN_FIELD,
-        token: view.token,
-        honeypot_field: HONEYPOT_FIELD,
-        fields: campaign
-            .fields()
-            .iter()
-            .map(|spec| FieldView::new(spec, campaign, view, t))
-            .collect(),
-    })
 }
 
 /// The page after a successful submission; never echoes what was sent.
@@ -503,8 +92,11 @@ fn message(
 mod tests {
     use proptest::prelude::*;
 
+    use super::texts::grouped;
     use super::*;
-    use crate::form::validate;
+    use crate::campaign::FieldKind;
+    use crate::form::{FormInput, validate};
+    use crate::token::TokenProblem;
 
     const TOKEN: &str = "00112233445566778899aabbccddeeff0011223344556677";
 
@@ -518,8 +110,8 @@ mod tests {
             &campaign(),
             &FormView {
                 input: &input,
-                errors: &[],
-                notice: None,
+                problems: &[],
+                token_problem: None,
                 token: TOKEN,
                 signatures,
             },
@@ -788,8 +380,10 @@ mod tests {
             &c,
             &FormView {
                 input: &input,
-                errors: &errors,
-                notice: Some(notice),
+                problems: &errors,
+                token_problem: Some(TokenProblem::TooYoung {
+                    wait: std::time::Duration::from_secs(2),
+                }),
                 token: TOKEN,
                 signatures: 0,
             },
@@ -878,20 +472,22 @@ mod tests {
     fn token_notices_and_grouping() {
         let c = campaign();
         assert!(
-            token_notice(
-                &c,
-                TokenProblem::TooYoung {
+            texts(c.language())
+                .token_problem(TokenProblem::TooYoung {
                     wait: std::time::Duration::from_secs(2)
-                }
-            )
-            .starts_with("Please wait a moment and press Send again")
+                })
+                .starts_with("Please wait a moment and press Send again")
         );
         for problem in [
             TokenProblem::Missing,
             TokenProblem::Invalid,
             TokenProblem::Expired,
         ] {
-            assert!(token_notice(&c, problem).contains("answers are kept"));
+            assert!(
+                texts(c.language())
+                    .token_problem(problem)
+                    .contains("answers are kept")
+            );
         }
         assert_eq!(grouped(0), "0");
         assert_eq!(grouped(999), "999");
@@ -975,7 +571,7 @@ mod tests {
             let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let first = FormInput::parse(body(&refs).as_bytes(), &c).unwrap();
             let errors = validate(&first, &c, "2026-11-28".parse().unwrap()).err().unwrap_or_default();
-            let html = form_page(&c, &FormView { input: &first, errors: &errors, notice: None, token: TOKEN, signatures: 7 });
+            let html = form_page(&c, &FormView { input: &first, problems: &errors, token_problem: None, token: TOKEN, signatures: 7 });
 
             let back = resubmit(&html, &c);
             let refs: Vec<(&str, &str)> = back.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

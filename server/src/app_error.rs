@@ -1,0 +1,228 @@
+//! [`AppError`]: every way a request can fail, as the person should hear it. A handler returns
+//! one; [`error_pages`] (a layer in [`crate::routes`]) turns it, and any bare error status from
+//! the layers (timeout, body limit, load shedding, panic, 405), into the campaign's page. This
+//! is the one place where a failed request becomes words, so the language is chosen here.
+
+use std::any::Any;
+
+use axum::BoxError;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower_governor::GovernorError;
+
+use crate::body::BodyError;
+use crate::campaign::Campaign;
+use crate::form::FormProblem;
+use crate::pages::{self, Message, texts};
+use crate::response::{HTML, html};
+use crate::state::AppState;
+use crate::submit::SubmitError;
+
+/// A request that could not be served as asked. Carries nothing a person typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppError {
+    /// The body is not `application/x-www-form-urlencoded` in UTF-8 (→ 415).
+    UnsupportedMediaType,
+    /// The body is longer than the body limit (→ 413).
+    TooLarge,
+    /// The connection broke or the body's framing was invalid (→ 400).
+    BrokenBody,
+    /// The body is not a form this campaign's page sends (→ 400, saying why).
+    BadForm(FormProblem),
+    /// Too many forms from this client, or from everyone (→ 429 with `Retry-After`).
+    RateLimited {
+        /// Whole seconds until sending again will work.
+        retry_after_secs: u64,
+    },
+    /// Sealing failed; nothing was stored (→ 500).
+    SealFailed,
+    /// The store could not save durably; nothing was acknowledged (→ 503).
+    NotSaved,
+    /// There is no page at this address (→ 404).
+    NotFound,
+    /// Something that should not happen; the log says what (→ 500).
+    Internal,
+}
+
+impl AppError {
+    /// The status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BrokenBody | Self::BadForm(_) => StatusCode::BAD_REQUEST,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::SealFailed | Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::NotSaved => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotFound => StatusCode::NOT_FOUND,
+        }
+    }
+
+    /// The rate limiter's refusal as an error: `Retry-After` in whole seconds, rounded up.
+    pub fn from_governor(error: GovernorError) -> Response {
+        match error {
+            GovernorError::TooManyRequests { wait_time, .. } => Self::RateLimited {
+                // `wait_time` is rounded down; one more second is always enough.
+                retry_after_secs: wait_time.saturating_add(1),
+            }
+            .into_response(),
+            GovernorError::UnableToExtractKey => {
+                tracing::error!("the rate limiter found no peer address on a request");
+                Self::Internal.into_response()
+            }
+            GovernorError::Other { code, .. } => code.into_response(),
+        }
+    }
+
+    /// The campaign's page for this error.
+    fn page(&self, campaign: &Campaign) -> Response {
+        let t = texts(campaign.language());
+        match self {
+            Self::BadForm(problem) => html(
+                self.status(),
+                pages::message_page(campaign, t.bad_request.title, &t.form_problem(problem)),
+            ),
+            Self::RateLimited { retry_after_secs } => {
+                let mut response = html(
+                    self.status(),
+                    pages::rate_limited_page(campaign, *retry_after_secs),
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                response
+            }
+            _ => message(campaign, self.status()),
+        }
+    }
+}
+
+/// The error travels to [`error_pages`] inside the response, which renders it.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl From<BodyError> for AppError {
+    fn from(error: BodyError) -> Self {
+        match error {
+            BodyError::TooLarge => Self::TooLarge,
+            BodyError::Broken => Self::BrokenBody,
+        }
+    }
+}
+
+impl From<SubmitError> for AppError {
+    fn from(error: SubmitError) -> Self {
+        match error {
+            SubmitError::BadForm(problem) => Self::BadForm(problem),
+            SubmitError::Seal => Self::SealFailed,
+            SubmitError::NotSaved => Self::NotSaved,
+        }
+    }
+}
+
+/// Gives every error response that carries no page of its own the campaign's page: an
+/// [`AppError`]'s, or the one for its status (keeping its headers, e.g. `Allow`).
+pub async fn error_pages(State(state): State<AppState>, response: Response) -> Response {
+    if let Some(error) = response.extensions().get::<AppError>() {
+        return error.page(state.campaign());
+    }
+    let status = response.status();
+    let has_page = response.headers().get(header::CONTENT_TYPE) == Some(&HTML);
+    if has_page || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let Message { title, body } = message_for(state.campaign(), status);
+    parts.headers.insert(header::CONTENT_TYPE, HTML);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(
+        parts,
+        Body::from(pages::message_page(state.campaign(), title, body)),
+    )
+}
+
+/// The panic catcher's answer: a bare 500 (which [`error_pages`] turns into the plain error
+/// page). The panic's message is not looked at: it could quote anything.
+pub fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked; answered 500");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// The load shedder's answer when every slot is busy: a bare 503.
+pub async fn overloaded(_: BoxError) -> StatusCode {
+    StatusCode::SERVICE_UNAVAILABLE
+}
+
+/// The campaign's message for an error status.
+fn message_for(campaign: &Campaign, status: StatusCode) -> Message {
+    let t = texts(campaign.language());
+    match status {
+        StatusCode::BAD_REQUEST => t.bad_request,
+        StatusCode::NOT_FOUND => t.not_found,
+        StatusCode::METHOD_NOT_ALLOWED => t.method_not_allowed,
+        StatusCode::REQUEST_TIMEOUT => t.timeout,
+        StatusCode::PAYLOAD_TOO_LARGE => t.too_large,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => t.unsupported_media_type,
+        StatusCode::SERVICE_UNAVAILABLE => t.unavailable,
+        _ => t.server_error,
+    }
+}
+
+fn message(campaign: &Campaign, status: StatusCode) -> Response {
+    let Message { title, body } = message_for(campaign, status);
+    html(status, pages::message_page(campaign, title, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panic_answer_says_nothing() {
+        let response = panic_response(Box::new("secret testimony"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.headers().get(header::CONTENT_TYPE).is_none());
+    }
+
+    #[test]
+    fn every_error_is_answered_with_its_status_and_travels_with_it() {
+        let errors = [
+            (AppError::UnsupportedMediaType, 415),
+            (AppError::TooLarge, 413),
+            (AppError::BrokenBody, 400),
+            (AppError::BadForm(FormProblem::Nul), 400),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 3,
+                },
+                429,
+            ),
+            (AppError::SealFailed, 500),
+            (AppError::NotSaved, 503),
+            (AppError::NotFound, 404),
+            (AppError::Internal, 500),
+        ];
+        for (error, status) in errors {
+            let response = error.clone().into_response();
+            assert_eq!(response.status().as_u16(), status, "{error:?}");
+            assert_eq!(response.extensions().get::<AppError>(), Some(&error));
+        }
+    }
+
+    #[test]
+    fn a_rate_limit_page_says_when_to_send_again() {
+        let response = AppError::RateLimited {
+            retry_after_secs: 42,
+        }
+        .page(&Campaign::builtin());
+        assert_eq!(response.headers()[header::RETRY_AFTER], "42");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], HTML);
+    }
+}

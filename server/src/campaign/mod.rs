@@ -1,0 +1,252 @@
+//! A campaign: the letter people sign and the form they fill in, read from one TOML file.
+//!
+//! Any group can run its own sign-on letter by writing such a file; `campaigns/open-letter.toml`
+//! is the built-in one and doubles as the documented example. A file is checked completely when
+//! it is loaded — TOML syntax, then every rule below — and a bad one is refused with the line
+//! and the reason, so a mistake shows at start-up and never on the hot path.
+//!
+//! ```toml
+//! id = "open-letter"                      # names the campaign in every sealed record
+//! title = "…"                             # the page's title and heading
+//! language = "en"                         # BCP 47 tag: the page's `lang` and the records' `lang`
+//! public_fields = ["name"]                # may be listed publicly, but only …
+//! public_consent = "consent_public"       # … when this consent box was ticked
+//! letter = """
+//! The letter, in Markdown. Raw HTML is shown as text; images are refused.
+//! """
+//!
+//! [[fields]]                              # one table per question, in the form's order
+//! name = "sign_as"                        # lowercase letters, digits and _; the element id is field-<name>
+//! kind = "single_choice"                  # single_choice, multi_choice, short_text, email,
+//!                                         # postal_code, long_text or consent
+//! label = "Sign as"
+//! help = "…"                              # optional
+//! required = true                         # optional, default false
+//! required_when = { field = "sign_as", equals = "organization" }   # optional
+//! options = [{ value = "individual", label = "Individual" }]      # choice kinds only
+//! max_length = 200                        # text kinds only; defaults per kind
+//! ```
+
+//!
+//! The model lives here; [`file`] reads and checks the TOML, [`letter`] renders the letter's
+//! Markdown.
+
+mod file;
+mod letter;
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// The name the built-in campaign's errors are reported under.
+const BUILTIN_SOURCE: &str = "campaigns/open-letter.toml (built in)";
+const BUILTIN_TOML: &str = include_str!("../../campaigns/open-letter.toml");
+
+/// The hidden input carrying the form token. Reserved: no question may take this name.
+pub const TOKEN_FIELD: &str = "token";
+/// A trap field hidden from people; bots fill it in. Reserved like [`TOKEN_FIELD`].
+pub const HONEYPOT_FIELD: &str = "website";
+
+/// The largest `max_length` a field may declare, in characters. Longer answers would not fit
+/// the request body limit a sane deployment sets, and nobody types more into a web form.
+pub const MAX_LENGTH_LIMIT: usize = 100_000;
+
+/// How many bytes one character can take once a browser has percent-encoded it: four UTF-8
+/// bytes, each as `%XX`. A line break (counted as one character) is sent as `%0D%0A`, six.
+const ENCODED_BYTES_PER_CHAR: usize = 12;
+
+/// A campaign, checked and ready to serve. Holds no submission data.
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    id: String,
+    title: String,
+    language: String,
+    letter_html: String,
+    fields: Vec<FieldSpec>,
+    public_fields: Vec<String>,
+    public_consent: Option<String>,
+}
+
+/// One question of the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The form field's name, also its element id `field-<name>` and its name in records.
+    pub name: String,
+    /// What kind of input it is.
+    pub kind: FieldKind,
+    /// The question, as the person reads it.
+    pub label: String,
+    /// An explanation shown under the question.
+    pub help: Option<String>,
+    /// Whether it must always be answered.
+    pub required: bool,
+    /// Whether it must be answered when another field has a given value.
+    pub required_when: Option<Condition>,
+    /// The choices of a single or multi choice; empty for the other kinds.
+    pub options: Vec<ChoiceOption>,
+    /// For text kinds, the longest answer accepted, in characters; 0 for the other kinds.
+    pub max_length: usize,
+}
+
+/// The kinds of question a form can ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Pick one option (radio buttons).
+    SingleChoice,
+    /// Pick any number of options (checkboxes).
+    MultiChoice,
+    /// One line of text.
+    ShortText,
+    /// An e-mail address.
+    Email,
+    /// A postal code.
+    PostalCode,
+    /// Several paragraphs of text.
+    LongText,
+    /// One checkbox, off unless ticked.
+    Consent,
+}
+
+/// "Required when the field `field` has the value `equals`".
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The name of a single-choice field.
+    pub field: String,
+    /// One of that field's option values.
+    pub equals: String,
+}
+
+/// One option of a choice.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    /// What the form sends and records keep; stable even when the label is reworded.
+    pub value: String,
+    /// What the person reads.
+    pub label: String,
+}
+
+impl FieldKind {
+    /// Whether the answer is typed text (as opposed to a choice or a checkbox).
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Self::ShortText | Self::Email | Self::PostalCode | Self::LongText
+        )
+    }
+
+    /// Whether the answer is picked from `options`.
+    pub fn is_choice(self) -> bool {
+        matches!(self, Self::SingleChoice | Self::MultiChoice)
+    }
+
+    /// The length limit a text field gets when its file gives none.
+    fn default_max_length(self) -> usize {
+        match self {
+            Self::ShortText => 200,
+            Self::Email => 254,
+            Self::PostalCode => 16,
+            Self::LongText => 20_000,
+            Self::SingleChoice | Self::MultiChoice | Self::Consent => 0,
+        }
+    }
+}
+
+static BUILTIN: LazyLock<Campaign> = LazyLock::new(|| {
+    Campaign::from_toml(BUILTIN_SOURCE, BUILTIN_TOML)
+        .unwrap_or_else(|e| panic!("the built-in campaign is invalid: {e}"))
+});
+
+impl Campaign {
+    /// The seed open letter, from `campaigns/open-letter.toml`, parsed once.
+    pub fn builtin() -> Campaign {
+        BUILTIN.clone()
+    }
+
+    /// Reads and checks the campaign file at `path`.
+    pub fn load(path: &Path) -> Result<Campaign, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::CampaignRead {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Self::from_toml(&path.display().to_string(), &text)
+    }
+
+    /// Checks the campaign in `text`; `source` names it in errors (usually its path).
+    pub fn from_toml(source: &str, text: &str) -> Result<Campaign, Error> {
+        file::parse(source, text)
+    }
+
+    /// The campaign's id, written into every record.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The page's title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The BCP 47 language tag of the letter and form, e.g. `en`.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    /// The letter as HTML, rendered once at load from the campaign's Markdown; any raw HTML in
+    /// the Markdown was escaped, so it is safe to insert as is.
+    pub fn letter_html(&self) -> &str {
+        &self.letter_html
+    }
+
+    /// The form's questions, in order.
+    pub fn fields(&self) -> &[FieldSpec] {
+        &self.fields
+    }
+
+    /// The question called `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The fields that may be published (e.g. a signatory list) when the person ticked
+    /// [`Campaign::public_consent`].
+    pub fn public_fields(&self) -> &[String] {
+        &self.public_fields
+    }
+
+    /// The consent field that makes [`Campaign::public_fields`] publishable; `None` when the
+    /// campaign publishes nothing.
+    pub fn public_consent(&self) -> Option<&str> {
+        self.public_consent.as_deref()
+    }
+
+    /// The largest form body a browser can send for this campaign while keeping to every
+    /// `max_length`. A request body limit at least this big never refuses a valid answer.
+    pub fn max_form_bytes(&self) -> usize {
+        let overhead = |name: &str| name.len() + 2; // `name=` and `&`
+        let fields: usize = self
+            .fields
+            .iter()
+            .map(|f| match f.kind {
+                FieldKind::MultiChoice => f
+                    .options
+                    .iter()
+                    .map(|o| overhead(&f.name) + o.value.len() * 3)
+                    .sum(),
+                FieldKind::SingleChoice => {
+                    let longest = f.options.iter().map(|o| o.value.len()).max();
+                    overhead(&f.name) + longest.unwrap_or(0) * 3
+                }
+                FieldKind::Consent => overhead(&f.name) + 2,
+                _ => overhead(&f.name) + f.max_length * ENCODED_BYTES_PER_CHAR,
+            })
+            .sum();
+        // The token (80 hex digits) and a honeypot a person never fills.
+        fields + overhead(TOKEN_FIELD) + 80 + overhead(HONEYPOT_FIELD)
+    }
+}

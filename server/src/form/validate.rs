@@ -1,0 +1,181 @@
+//! Decoded fields → a [`Submission`], or every problem at once, typed: the pages say them in
+//! the reader's language, next to the field.
+
+use seal::{Day, Field, FieldValue, Submission};
+
+use super::FormInput;
+use crate::campaign::{Campaign, FieldKind, FieldSpec};
+
+/// A problem with one answer, shown next to its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The field's name (its element id is `field-<name>`).
+    pub field: String,
+    /// What is wrong.
+    pub problem: AnswerProblem,
+}
+
+/// What can be wrong with one answer. None of them carries the answer itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerProblem {
+    /// A required answer is blank.
+    Required,
+    /// A required single choice has nothing picked.
+    ChooseOne,
+    /// A required multi choice has nothing picked.
+    ChooseAtLeastOne,
+    /// A choice that is not among the options arrived.
+    NotAnOption,
+    /// The e-mail address has no `@` with something on each side, or has spaces.
+    BadEmail,
+    /// The postal code has other characters than letters, digits, spaces and hyphens.
+    BadPostalCode,
+    /// A checkbox sent something other than "on".
+    BadCheckbox,
+    /// A consent box that must be ticked was not.
+    MustTick,
+    /// The text is longer than the field allows, both counted in characters.
+    TooLong {
+        /// The answer's length.
+        length: usize,
+        /// The field's limit.
+        limit: usize,
+    },
+}
+
+/// Checks every field against the campaign; all problems at once.
+pub fn validate(
+    input: &FormInput,
+    campaign: &Campaign,
+    received: Day,
+) -> Result<Submission, Vec<FieldProblem>> {
+    let mut errors = Vec::new();
+    let mut fields = Vec::with_capacity(campaign.fields().len());
+    for spec in campaign.fields() {
+        let required = spec.required
+            || spec
+                .required_when
+                .as_ref()
+                .is_some_and(|c| input.expose_value(&c.field) == Some(c.equals.as_str()));
+        let (value, problem) = check_field(input, spec, required);
+        if let Some(problem) = problem {
+            errors.push(FieldProblem {
+                field: spec.name.clone(),
+                problem,
+            });
+        }
+        fields.push(Field::new(spec.name.clone(), value));
+    }
+    if errors.is_empty() {
+        Ok(Submission::new(
+            campaign.id().to_owned(),
+            campaign.language().to_owned(),
+            received,
+            fields,
+        ))
+    } else {
+        // `fields` is dropped here, and each Field wipes its value.
+        Err(errors)
+    }
+}
+
+/// One field's value for the record, and what is wrong with it, if anything.
+fn check_field(
+    input: &FormInput,
+    spec: &FieldSpec,
+    required: bool,
+) -> (FieldValue, Option<AnswerProblem>) {
+    let sent = input.expose_value(&spec.name);
+    match spec.kind {
+        FieldKind::ShortText | FieldKind::Email | FieldKind::PostalCode | FieldKind::LongText => {
+            let raw = sent.unwrap_or("");
+            // Long text keeps its layout; one-line answers lose stray spaces at the ends.
+            let value = if raw.trim().is_empty() {
+                ""
+            } else if spec.kind == FieldKind::LongText {
+                raw
+            } else {
+                raw.trim()
+            };
+            let length = value.chars().count();
+            let problem = if value.is_empty() {
+                required.then_some(AnswerProblem::Required)
+            } else if length > spec.max_length {
+                Some(AnswerProblem::TooLong {
+                    length,
+                    limit: spec.max_length,
+                })
+            } else if spec.kind == FieldKind::Email && !looks_like_email(value) {
+                Some(AnswerProblem::BadEmail)
+            } else if spec.kind == FieldKind::PostalCode && !looks_like_postal_code(value) {
+                Some(AnswerProblem::BadPostalCode)
+            } else {
+                None
+            };
+            (FieldValue::Text(value.to_owned()), problem)
+        }
+        FieldKind::SingleChoice => match sent.filter(|v| !v.is_empty()) {
+            None => (
+                FieldValue::Choice(String::new()),
+                required.then_some(AnswerProblem::ChooseOne),
+            ),
+            Some(v) if spec.options.iter().any(|o| o.value == v) => {
+                (FieldValue::Choice(v.to_owned()), None)
+            }
+            Some(_) => (
+                FieldValue::Choice(String::new()),
+                Some(AnswerProblem::NotAnOption),
+            ),
+        },
+        FieldKind::MultiChoice => {
+            let mut picked: Vec<&str> = input.expose_values(&spec.name).collect();
+            picked.retain(|v| !v.is_empty());
+            let chosen: Vec<String> = spec
+                .options
+                .iter()
+                .filter(|o| picked.contains(&o.value.as_str()))
+                .map(|o| o.value.clone())
+                .collect();
+            let problem = if picked
+                .iter()
+                .any(|v| !spec.options.iter().any(|o| o.value == *v))
+            {
+                Some(AnswerProblem::NotAnOption)
+            } else if required && chosen.is_empty() {
+                Some(AnswerProblem::ChooseAtLeastOne)
+            } else {
+                None
+            };
+            (FieldValue::Choices(chosen), problem)
+        }
+        FieldKind::Consent => match sent {
+            None => (
+                FieldValue::Consent(false),
+                required.then_some(AnswerProblem::MustTick),
+            ),
+            Some("on") => (FieldValue::Consent(true), None),
+            Some(_) => (FieldValue::Consent(false), Some(AnswerProblem::BadCheckbox)),
+        },
+    }
+}
+
+/// One `@` with something on each side and no spaces: enough to catch a name typed in the
+/// wrong box, without refusing addresses that are unusual but real.
+fn looks_like_email(value: &str) -> bool {
+    match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+/// Letters, digits, spaces and hyphens: postal codes of every country, and nothing else.
+fn looks_like_postal_code(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+}

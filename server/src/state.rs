@@ -1,0 +1,108 @@
+//! What every request shares: the configuration, the store, the form-token key and replay
+//! guard, and the rate limiters. Built once at start-up; cheap to clone.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use seal::RecipientSetFingerprint;
+
+use crate::campaign::Campaign;
+use crate::config::Config;
+use crate::rate_limit::Limiters;
+use crate::store::Store;
+use crate::token::{TokenKey, UsedTokens};
+
+/// The application state handed to every handler.
+#[derive(Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    config: Config,
+    store: Store,
+    fingerprint: RecipientSetFingerprint,
+    token_key: TokenKey,
+    used_tokens: UsedTokens,
+    limiters: Option<Limiters>,
+}
+
+impl AppState {
+    /// The state for a server with `config`, storing into `store`. Makes a fresh form-token key
+    /// and, unless turned off, fresh rate limiters.
+    pub fn new(config: Config, store: Store) -> Self {
+        let limiters = config
+            .rate_limits
+            .map(|limits| Limiters::new(&limits, &config.trusted_proxies));
+        Self {
+            shared: Arc::new(Shared {
+                fingerprint: config.recipients.fingerprint(),
+                config,
+                store,
+                token_key: TokenKey::generate(),
+                used_tokens: UsedTokens::new(),
+                limiters,
+            }),
+        }
+    }
+
+    /// The configuration the server runs with.
+    pub fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    /// The campaign served.
+    pub fn campaign(&self) -> &Campaign {
+        &self.shared.config.campaign
+    }
+
+    /// The sealed-record store.
+    pub fn store(&self) -> &Store {
+        &self.shared.store
+    }
+
+    /// The fingerprint of the recipient set every record is sealed to.
+    pub fn fingerprint(&self) -> RecipientSetFingerprint {
+        self.shared.fingerprint
+    }
+
+    /// The key that issues and checks form tokens.
+    pub fn token_key(&self) -> &TokenKey {
+        &self.shared.token_key
+    }
+
+    /// The tokens whose forms were already stored.
+    pub fn used_tokens(&self) -> &UsedTokens {
+        &self.shared.used_tokens
+    }
+
+    /// The rate limiters, unless turned off.
+    pub fn limiters(&self) -> Option<&Limiters> {
+        self.shared.limiters.as_ref()
+    }
+
+    /// Forgets used form tokens that have expired anyway, and rate-limit state of addresses
+    /// whose quota is full again. Run periodically.
+    pub fn forget_old(&self, now: SystemTime) {
+        self.shared
+            .used_tokens
+            .prune(now, self.shared.config.token_policy.max_age);
+        if let Some(limiters) = &self.shared.limiters {
+            limiters.forget_idle();
+            tracing::debug!(
+                "rate limiter tracks {} addresses",
+                limiters.tracked_addresses()
+            );
+        }
+    }
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState")
+            .field("campaign", &self.campaign().id())
+            .field("recipients", &self.shared.fingerprint)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,163 @@
+//! The submission flow, with no HTTP in it: form bytes in, an [`Outcome`] out.
+//!
+//! decode → trap → token and answers (checked together, so the person fixes everything at
+//! once) → claim the token → seal → store durably → thank. Nothing here logs, or puts into an
+//! error, anything a person typed.
+
+use std::time::SystemTime;
+
+use seal::{Day, Submission};
+
+use crate::Error;
+use crate::form::{self, FieldProblem, FormInput, FormProblem};
+use crate::state::AppState;
+use crate::token::{TokenNonce, TokenProblem};
+
+/// What became of a form that could be read.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Sealed and on disk: thank the person.
+    Stored,
+    /// The same form (its token) was already stored — a double click, a reload: thank again,
+    /// store nothing.
+    AlreadyStored,
+    /// The trap field was filled: answer as if stored, store nothing.
+    Trapped,
+    /// Something needs the person's attention: show the form again with every answer.
+    Retry(Retry),
+}
+
+/// The form to show again, with what is wrong with it.
+#[derive(Debug)]
+pub struct Retry {
+    /// Everything the person sent, to put back into the form.
+    pub input: FormInput,
+    /// The answers that need attention.
+    pub problems: Vec<FieldProblem>,
+    /// Why the form's token was refused, if it was.
+    pub token_problem: Option<TokenProblem>,
+}
+
+impl Retry {
+    /// The token to put into the form again. A token that is only too young stays: its age
+    /// keeps counting from when the form was first served, so "send again in a moment" works
+    /// on the next press. Any other problem needs a fresh token (`None`).
+    pub fn token_to_keep(&self) -> Option<&str> {
+        match self.token_problem {
+            Some(TokenProblem::TooYoung { .. }) => self.input.token(),
+            _ => None,
+        }
+    }
+}
+
+/// Why a form was not stored, when the person cannot fix it in the form.
+#[derive(Debug)]
+pub enum SubmitError {
+    /// The body is not a form this campaign's page sends.
+    BadForm(FormProblem),
+    /// Sealing failed; nothing was stored.
+    Seal,
+    /// The store could not save durably; nothing was acknowledged.
+    NotSaved,
+}
+
+/// Takes one form body through the whole flow; answers once the record is on disk.
+pub async fn submit(
+    state: &AppState,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<Outcome, SubmitError> {
+    match check(state, body, now)? {
+        Checked::Trap => Ok(Outcome::Trapped),
+        Checked::Retry(retry) => Ok(Outcome::Retry(retry)),
+        Checked::Ready { submission, nonce } => accept(state, submission, nonce, now).await,
+    }
+}
+
+/// What a readable form turned out to be.
+enum Checked {
+    Trap,
+    Retry(Retry),
+    Ready {
+        submission: Submission,
+        nonce: TokenNonce,
+    },
+}
+
+/// Decode, then the trap, then the token and the answers.
+fn check(state: &AppState, body: &[u8], now: SystemTime) -> Result<Checked, SubmitError> {
+    let campaign = state.campaign();
+    let input = FormInput::parse(body, campaign).map_err(SubmitError::BadForm)?;
+    if input.honeypot_filled() {
+        return Ok(Checked::Trap);
+    }
+    let token = match input.token() {
+        Some(token) => state
+            .token_key()
+            .verify(token, now, &state.config().token_policy),
+        None => Err(TokenProblem::Missing),
+    };
+    Ok(
+        match (token, form::validate(&input, campaign, Day::of(now))) {
+            (Ok(nonce), Ok(submission)) => Checked::Ready { submission, nonce },
+            (token, answers) => Checked::Retry(Retry {
+                problems: answers.err().unwrap_or_default(),
+                token_problem: token.err(),
+                input,
+            }),
+        },
+    )
+}
+
+/// Claims the token, then seals and stores. A token already claimed means the same form was
+/// sent twice. If saving fails the token is released, so the person can go back and send the
+/// very same form again.
+async fn accept(
+    state: &AppState,
+    submission: Submission,
+    nonce: TokenNonce,
+    now: SystemTime,
+) -> Result<Outcome, SubmitError> {
+    if !state.used_tokens().claim(nonce, now) {
+        return Ok(Outcome::AlreadyStored);
+    }
+    // In its own task: if the request is cut short (a timeout, the client leaving), the record
+    // is still stored or the token released, never neither.
+    let task_state = state.clone();
+    let saved = tokio::spawn(async move {
+        let saved = seal_and_store(&task_state, submission).await;
+        if saved.is_err() {
+            task_state.used_tokens().release(nonce);
+        }
+        saved
+    })
+    .await
+    .unwrap_or_else(|_| Err(Error::Seal("the sealing task stopped".into())));
+    match saved {
+        Ok(()) => Ok(Outcome::Stored),
+        Err(error @ Error::Seal(_)) => {
+            tracing::error!("submission not saved: {error}");
+            Err(SubmitError::Seal)
+        }
+        Err(error) => {
+            tracing::error!("submission not saved: {error}");
+            Err(SubmitError::NotSaved)
+        }
+    }
+}
+
+/// Seals on a blocking thread (age's X25519 and ChaCha20 are CPU work), then stores; returns
+/// once the record is on disk.
+async fn seal_and_store(state: &AppState, submission: Submission) -> Result<(), Error> {
+    let sealing = state.clone();
+    let record =
+        tokio::task::spawn_blocking(move || seal::seal(&submission, &sealing.config().recipients))
+            .await
+            .map_err(|_| Error::Seal("the sealing task stopped".into()))?
+            .map_err(|e| Error::Seal(e.to_string()))?;
+    state
+        .store()
+        .put(record, state.fingerprint())
+        .await
+        .map(drop)
+}
