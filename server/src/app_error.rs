@@ -121,6 +121,7 @@ impl From<SubmitError> for AppError {
     fn from(error: SubmitError) -> Self {
         match error {
             SubmitError::BadForm(problem) => Self::BadForm(problem),
+            SubmitError::TooLarge => Self::TooLarge,
             SubmitError::Seal => Self::SealFailed,
             SubmitError::NotSaved => Self::NotSaved,
         }

@@ -18,6 +18,18 @@ pub enum Error {
     #[error("the store could not save a record durably: {0}")]
     Store(String),
 
+    /// A sealed record is larger than the store takes in one piece; it was not stored.
+    #[error(
+        "a sealed record of {size} bytes is over the store's limit of {limit} bytes; \
+         lower --body-limit"
+    )]
+    RecordTooLarge {
+        /// The record's size.
+        size: usize,
+        /// [`crate::store::MAX_RECORD_BYTES`].
+        limit: usize,
+    },
+
     /// Exporting records to a folder failed.
     #[error("export to {path} failed: {reason}")]
     Export {

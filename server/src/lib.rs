@@ -107,6 +107,16 @@ fn describe(config: &Config) {
             config.body_limit
         );
     }
+    // A record is the form's text padded by at most an eighth, plus age's headers.
+    let largest_record = config.body_limit + config.body_limit / 8 + 64 * 1024;
+    if largest_record > store::MAX_RECORD_BYTES {
+        tracing::warn!(
+            "the body limit ({} bytes) lets through forms whose records can be over the store's \
+             limit of {} bytes; such forms will be refused with 413",
+            config.body_limit,
+            store::MAX_RECORD_BYTES
+        );
+    }
     if !config.trusted_proxies.is_empty() {
         tracing::info!(
             "believing X-Forwarded-For / Forwarded only from {} trusted proxy address(es)",

@@ -1,12 +1,25 @@
 //! Sealed records on disk, in sled: only ciphertext, its random id and the fingerprint of the
 //! recipient set it was sealed to. Nothing here ever sees plaintext.
 //!
-//! Durability: [`Store::put`] answers only after the record is fsynced. Concurrent writers are
-//! batched by one flusher thread ("group commit"): each writer first inserts its record, then
-//! queues a wait; the flusher drains every queued wait, calls sled's blocking `flush()` once
-//! (which writes and fsyncs the log), and wakes them all. A wait is queued only after its insert
-//! completed, so the flush that answers it covers it. sled 0.34's `flush_async` is avoided on
-//! purpose: it has been seen to hang when many tasks call it at once.
+//! Durability: [`Store::put`] answers only after an `fdatasync` of the file holding the record
+//! has returned. Concurrent writers are batched by one flusher thread ("group commit"): each
+//! writer first inserts its record, then queues a wait; the flusher drains every queued wait,
+//! calls sled's blocking `flush()` once, then `fdatasync`s sled's log file itself, and wakes them
+//! all. A wait is queued only after its insert completed, so the flush that answers it covers it.
+//!
+//! Why the extra call: sled 0.34's `flush()` writes the log with `pwrite` and then, on Linux,
+//! only `sync_file_range`, which neither writes the file's metadata (its new length) nor flushes
+//! the drive's cache; a power cut after it could lose an acknowledged record. sled's own
+//! background `fsync` is turned off, so that every sync of a record is the one made here.
+//!
+//! Where records live: sled writes a value larger than a quarter of its segment to a separate
+//! file under `blobs/`, without syncing it. The segment size is set so that no record can take
+//! that path ([`MAX_RECORD_BYTES`] is below a quarter of [`SEGMENT_SIZE`]), and `put` refuses a
+//! larger record, so every record lives in the one log file synced here. The data folder (and
+//! `blobs/`) are fsynced once at opening, when sled has created its files.
+//!
+//! sled 0.34's `flush_async` is avoided on purpose: it has been seen to hang when many tasks
+//! call it at once.
 //!
 //! Atomicity: a record, its fingerprint and the signature counter are written in one sled
 //! transaction, so a crash leaves either all of them or none.
@@ -29,6 +42,17 @@ const RECORDS_TREE: &str = "records";
 const RECIPIENTS_TREE: &str = "recipients";
 const META_TREE: &str = "meta";
 const SIGNATURES_KEY: &[u8] = b"signatures";
+/// sled's log file inside the data folder.
+const LOG_FILE: &str = "db";
+
+/// sled's segment (and IO buffer) size. sled writes values over a quarter of it to unsynced
+/// files of their own, so it is set well above four times [`MAX_RECORD_BYTES`]. sled keeps it in
+/// the data folder's `conf` and refuses to open a folder made with another size.
+pub const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
+
+/// The largest sealed record the store takes: with the default body limits a record is at most
+/// about half of this (a form body's text, padded by at most an eighth, plus age's headers).
+pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
 
 /// The record store. Cheap to clone; all clones share one database and one flusher.
 #[derive(Clone, Debug)]
@@ -59,8 +83,18 @@ impl Store {
         };
         let db = sled::Config::new()
             .path(dir)
+            .segment_size(SEGMENT_SIZE)
+            // Every sync is the flusher's own, after the records it answers for.
+            .flush_every_ms(None)
             .open()
             .map_err(|e| data_dir_error(describe_open_error(&e)))?;
+        // sled has just created (or found) its files: make their names durable too.
+        for folder in [dir.to_path_buf(), dir.join("blobs")] {
+            sync_folder(&folder)
+                .map_err(|e| data_dir_error(format!("cannot sync {}: {e}", folder.display())))?;
+        }
+        let log = fs::File::open(dir.join(LOG_FILE))
+            .map_err(|e| data_dir_error(format!("cannot open sled's log file: {e}")))?;
         let open_tree = |name: &str| {
             db.open_tree(name)
                 .map_err(|e| data_dir_error(e.to_string()))
@@ -80,7 +114,7 @@ impl Store {
         let flusher_db = db.clone();
         let flusher_thread = thread::Builder::new()
             .name("sealform-flusher".into())
-            .spawn(move || run_flusher(&flusher_db, &receiver))
+            .spawn(move || run_flusher(&flusher_db, &log, &receiver))
             .map_err(|e| data_dir_error(format!("cannot start the flusher thread: {e}")))?;
 
         Ok(Store {
@@ -96,12 +130,19 @@ impl Store {
     }
 
     /// Stores a sealed record with its recipient-set fingerprint under a fresh random id and
-    /// returns only once it is fsynced.
+    /// returns only once the log file holding it is synced. A record over
+    /// [`MAX_RECORD_BYTES`] is refused.
     pub async fn put(
         &self,
         record: Vec<u8>,
         recipients: RecipientSetFingerprint,
     ) -> Result<RecordId, Error> {
+        if record.len() > MAX_RECORD_BYTES {
+            return Err(Error::RecordTooLarge {
+                size: record.len(),
+                limit: MAX_RECORD_BYTES,
+            });
+        }
         let inner = Arc::clone(&self.inner);
         let id = tokio::task::spawn_blocking(move || inner.insert(&record, recipients))
             .await
@@ -214,19 +255,38 @@ impl Inner {
     }
 }
 
-/// The flusher: one blocking `flush()` (write + fsync) per batch of waiting writers.
-fn run_flusher(db: &sled::Db, waits: &mpsc::Receiver<FlushWait>) {
+/// The flusher: per batch of waiting writers, one blocking `flush()` (sled writes its log) and
+/// one `fdatasync` of the log file, then every writer of the batch is answered.
+fn run_flusher(db: &sled::Db, log: &fs::File, waits: &mpsc::Receiver<FlushWait>) {
     while let Ok(first) = waits.recv() {
         let mut batch = vec![first];
         batch.extend(waits.try_iter());
-        let outcome = db.flush().map(drop).map_err(|e| e.to_string());
+        let outcome = db
+            .flush()
+            .map_err(|e| e.to_string())
+            .and_then(|_| log.sync_data().map_err(|e| e.to_string()));
         for wait in batch {
             // A writer that gave up (its request was cancelled) no longer listens.
             let _ = wait.send(outcome.clone());
         }
     }
-    if let Err(e) = db.flush() {
+    if let Err(e) = db
+        .flush()
+        .map(drop)
+        .map_err(|e| e.to_string())
+        .and_then(|()| log.sync_data().map_err(|e| e.to_string()))
+    {
         tracing::error!(error = %e, "final flush of the store failed");
+    }
+}
+
+/// Makes the names of the files in `folder` durable (Linux: an fsync of the folder itself).
+fn sync_folder(folder: &Path) -> std::io::Result<()> {
+    match fs::File::open(folder) {
+        Ok(handle) => handle.sync_all(),
+        // sled makes `blobs/` lazily in some versions; nothing to sync then.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -55,6 +55,8 @@ impl Retry {
 pub enum SubmitError {
     /// The body is not a form this campaign's page sends.
     BadForm(FormProblem),
+    /// The sealed record is larger than the store takes; nothing was stored.
+    TooLarge,
     /// Sealing failed; nothing was stored.
     Seal,
     /// The store could not save durably; nothing was acknowledged.
@@ -135,6 +137,10 @@ async fn accept(
     .unwrap_or_else(|_| Err(Error::Seal("the sealing task stopped".into())));
     match saved {
         Ok(()) => Ok(Outcome::Stored),
+        Err(error @ Error::RecordTooLarge { .. }) => {
+            tracing::warn!("submission not saved: {error}");
+            Err(SubmitError::TooLarge)
+        }
         Err(error @ Error::Seal(_)) => {
             tracing::error!("submission not saved: {error}");
             Err(SubmitError::Seal)

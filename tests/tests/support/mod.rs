@@ -100,7 +100,22 @@ impl Server {
     /// Starts the server with `args` (add `--data-dir`, recipients, …) and `RUST_LOG=trace`, so
     /// that every log line the server could write is captured.
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(workspace_bin("sealform-server"))
+        Self::start_under(&[], args)
+    }
+
+    /// Starts the server as [`Server::start`] does, but as the last argument of `launcher`
+    /// (e.g. `strace -f -o FILE`): the child is then the launcher, and the server its child.
+    pub fn start_under(launcher: &[&str], args: &[&str]) -> Server {
+        let server = workspace_bin("sealform-server");
+        let mut command = match launcher.split_first() {
+            Some((program, launcher_args)) => {
+                let mut command = Command::new(program);
+                command.args(launcher_args).arg(&server);
+                command
+            }
+            None => Command::new(&server),
+        };
+        let mut child = command
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .env("RUST_LOG", "trace")
@@ -171,6 +186,20 @@ impl Server {
         let status = Command::new("kill").args(["-KILL", &pid]).status().unwrap();
         assert!(status.success());
         self.child.wait().unwrap();
+    }
+
+    /// The process id of the launcher given to [`Server::start_under`], or of the server.
+    pub fn child_id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the child to exit by itself and returns everything logged.
+    pub fn wait(mut self) -> String {
+        self.child.wait().unwrap();
+        for reader in self.readers.drain(..) {
+            reader.join().unwrap();
+        }
+        self.log.lock().unwrap().clone()
     }
 
     /// What the server has logged so far.
@@ -354,12 +383,17 @@ impl Site {
     /// Starts the server on this site's data folder, sealing to every organizer; `extra` adds
     /// flags.
     pub fn start_server(&self, extra: &[&str]) -> Server {
+        self.start_server_under(&[], extra)
+    }
+
+    /// Starts the server as [`Site::start_server`] does, under `launcher`.
+    pub fn start_server_under(&self, launcher: &[&str], extra: &[&str]) -> Server {
         let mut args = vec!["--data-dir", self.data.to_str().unwrap()];
         for organizer in &self.organizers {
             args.extend(["--recipient", organizer.recipient.as_str()]);
         }
         args.extend(extra);
-        Server::start(&args)
+        Server::start_under(launcher, &args)
     }
 
     /// Exports the (stopped) server's records; returns the record files.
