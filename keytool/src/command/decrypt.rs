@@ -3,12 +3,13 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use seal::{EXPORT_INDEX_FILE, ExportIndex, RecipientSetFingerprint, RecordId};
-use zeroize::Zeroizing;
 
 use crate::Error;
-use crate::export::{self, Format, Opened};
+use crate::escape::ShownPath;
+use crate::export::{self, Format, Opened, Output};
 use crate::files;
 use crate::identity::Keyring;
+use crate::input::{self, FileKind, MAX_INDEX_BYTES, MAX_RECORD_BYTES};
 use crate::passphrase::{PassphraseArgs, Passphrases};
 
 const EXAMPLES: &str = "\
@@ -23,7 +24,12 @@ Examples:
     sealform-keytool decrypt -i organizer.key 3f9c1a2b….age 7d02e4f1….age
 
 A record that cannot be opened is reported with the reason (and, from the folder's index.tsv,
-the recipient set it was sealed to); the others are still exported, and the exit code is 1.";
+the recipient set it was sealed to); the others are still exported, and the exit code is 1.
+Only regular files are read: symbolic links, FIFOs, sockets and devices are skipped and
+reported, and so is a file larger than any record (4 MiB) or index (64 MiB) sealform writes.
+
+On a terminal, control characters in answers and file names (which could clear the screen,
+hide text or write to the clipboard) are shown escaped, as \\u{1b}; --out keeps the exact text.";
 
 /// More records than this show a progress bar (on a terminal only).
 const PROGRESS_AFTER: usize = 8;
@@ -79,7 +85,7 @@ impl Decrypt {
         let mut problems: Vec<Error> = Vec::new();
         let files = list_records(&self.inputs, &mut problems)?;
         for problem in &problems {
-            eprintln!("error: {problem}");
+            super::report(problem);
         }
 
         let progress = progress_bar(files.len());
@@ -90,7 +96,7 @@ impl Decrypt {
                 Ok(record) => opened.push(record),
                 Err(problem) => {
                     no_match |= matches!(problem, Error::NoMatchingIdentity { .. });
-                    progress.suspend(|| eprintln!("error: {problem}"));
+                    progress.suspend(|| super::report(&problem));
                     problems.push(problem);
                 }
             }
@@ -98,7 +104,14 @@ impl Decrypt {
         }
         progress.finish_and_clear();
 
-        let export = export::export(self.format, &opened).map_err(|err| Error::Export { err })?;
+        // A terminal acts on control characters in answers; a file or a pipe gets them exactly.
+        let output = if self.out.is_none() && io::stdout().is_terminal() {
+            Output::Terminal
+        } else {
+            Output::FileOrPipe
+        };
+        let export =
+            export::export(self.format, &opened, output).map_err(|err| Error::Export { err })?;
         match &self.out {
             Some(out) => files::write_new_private_atomically(out, export.expose()).map_err(
                 |err| match err.kind() {
@@ -127,66 +140,80 @@ impl Decrypt {
     }
 }
 
-/// The record files the inputs name, in order. Inputs that cannot be listed are added to
-/// `problems`; a malformed index.tsv stops everything (it was written by the server's export, so
-/// the folder is not what it seems).
+/// The record files the inputs name, in order. Inputs that cannot be listed, and anything that
+/// is not a regular file, are added to `problems`; a malformed index.tsv stops everything (it was
+/// written by the server's export, so the folder is not what it seems).
 fn list_records(inputs: &[PathBuf], problems: &mut Vec<Error>) -> Result<Vec<RecordFile>, Error> {
     let mut files = Vec::new();
     for input in inputs {
-        match std::fs::metadata(input) {
+        // Not `metadata`, which follows a symbolic link: a link is reported, never followed.
+        match std::fs::symlink_metadata(input) {
             Err(err) => problems.push(Error::Read {
                 path: input.clone(),
                 err,
             }),
             Ok(meta) if meta.is_dir() => {
-                let before = files.len();
-                list_folder(input, &mut files)?;
-                if files.len() == before {
+                if list_folder(input, &mut files, problems)? == 0 {
                     problems.push(Error::EmptyFolder {
                         path: input.clone(),
                     });
                 }
             }
-            Ok(_) => files.push(RecordFile {
-                path: input.clone(),
-                sealed_to: None,
-            }),
+            Ok(meta) => match FileKind::of(meta.file_type()) {
+                None => files.push(RecordFile {
+                    path: input.clone(),
+                    sealed_to: None,
+                }),
+                Some(kind) => problems.push(Error::NotARegularFile {
+                    path: input.clone(),
+                    kind,
+                }),
+            },
         }
     }
     Ok(files)
 }
 
-fn list_folder(folder: &Path, files: &mut Vec<RecordFile>) -> Result<(), Error> {
+/// Adds the record files (`*.age`) of `folder` to `files`, by name, each with the recipient set
+/// the folder's index says it was sealed to. Entries named like records that are not regular
+/// files are reported in `problems`, by name, and skipped; other names are ignored. Returns how
+/// many entries were named like records.
+fn list_folder(
+    folder: &Path,
+    files: &mut Vec<RecordFile>,
+    problems: &mut Vec<Error>,
+) -> Result<usize, Error> {
     let unreadable = |err| Error::Read {
         path: folder.to_owned(),
         err,
     };
     let mut names = Vec::new();
+    let mut skipped = Vec::new();
     for entry in std::fs::read_dir(folder).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
         let name = entry.file_name();
-        if name.to_string_lossy().ends_with(".age") && entry.path().is_file() {
-            names.push(name);
+        if !name.to_string_lossy().ends_with(".age") {
+            continue;
+        }
+        // `DirEntry::file_type` does not follow a symbolic link.
+        match FileKind::of(entry.file_type().map_err(unreadable)?) {
+            None => names.push(name),
+            Some(kind) => skipped.push((name, kind)),
         }
     }
+    let named_like_records = names.len() + skipped.len();
     names.sort();
+    skipped.sort_by(|(a, _), (b, _)| a.cmp(b));
+    problems.extend(
+        skipped
+            .into_iter()
+            .map(|(name, kind)| Error::NotARegularFile {
+                path: folder.join(name),
+                kind,
+            }),
+    );
 
-    let index_path = folder.join(EXPORT_INDEX_FILE);
-    let index = match std::fs::read_to_string(&index_path) {
-        Ok(text) => Some(
-            ExportIndex::parse(&text).map_err(|reason| Error::InvalidIndex {
-                path: index_path,
-                reason,
-            })?,
-        ),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
-        Err(err) => {
-            return Err(Error::Read {
-                path: index_path,
-                err,
-            });
-        }
-    };
+    let index = read_index(folder, problems)?;
     files.extend(names.into_iter().map(|name| {
         let path = folder.join(name);
         let sealed_to = index
@@ -195,7 +222,29 @@ fn list_folder(folder: &Path, files: &mut Vec<RecordFile>) -> Result<(), Error> 
             .and_then(|(index, id)| index.recipients_of(id));
         RecordFile { path, sealed_to }
     }));
-    Ok(())
+    Ok(named_like_records)
+}
+
+/// The index of `folder`, if it has one. An index that cannot be read (not a regular file, too
+/// large, unreadable) is reported in `problems`, and the records are opened without it: it only
+/// names the keys each record was sealed to. A malformed index is an error.
+fn read_index(folder: &Path, problems: &mut Vec<Error>) -> Result<Option<ExportIndex>, Error> {
+    let path = folder.join(EXPORT_INDEX_FILE);
+    let bytes = match input::read_regular_file(&path, MAX_INDEX_BYTES, "export index") {
+        Ok(bytes) => bytes,
+        Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(problem) => {
+            problems.push(problem);
+            return Ok(None);
+        }
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::Read {
+        path: path.clone(),
+        err: io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"),
+    })?;
+    ExportIndex::parse(text)
+        .map(Some)
+        .map_err(|reason| Error::InvalidIndex { path, reason })
 }
 
 /// The record id a file is named after (`<id>.age`), if it is.
@@ -204,13 +253,10 @@ fn record_id(path: &Path) -> Option<RecordId> {
 }
 
 fn open_file(keyring: &Keyring, file: &RecordFile) -> Result<Opened, Error> {
-    let bytes = Zeroizing::new(std::fs::read(&file.path).map_err(|err| Error::Read {
-        path: file.path.clone(),
-        err,
-    })?);
+    let bytes = input::read_regular_file(&file.path, MAX_RECORD_BYTES, "record")?;
     let label = match record_id(&file.path) {
-        Some(id) => format!("record {} ({})", id.short(), file.path.display()),
-        None => file.path.display().to_string(),
+        Some(id) => format!("record {} ({})", id.short(), ShownPath(&file.path)),
+        None => ShownPath(&file.path).to_string(),
     };
     match keyring.open_record(&bytes) {
         Ok(submission) => Ok(Opened {

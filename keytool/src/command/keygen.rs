@@ -9,6 +9,7 @@ use age::{Encryptor, scrypt, x25519};
 use zeroize::Zeroizing;
 
 use crate::Error;
+use crate::escape::ShownPath;
 use crate::files;
 use crate::identity::SCRYPT_WORK_FACTOR;
 use crate::passphrase::{PassphraseArgs, Passphrases};
@@ -92,7 +93,7 @@ impl Keygen {
 
 /// What to do next, on standard error (standard output carries only the public key).
 fn hints(path: &Path, unprotected: bool) -> String {
-    let path = path.display();
+    let path = ShownPath(path);
     if unprotected {
         format!(
             "wrote the identity to {path}, without a passphrase\n\

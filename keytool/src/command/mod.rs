@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 
 use crate::Error;
+use crate::escape::{self, LineFeeds};
 
 pub mod decrypt;
 pub mod keygen;
@@ -36,6 +37,16 @@ impl Cli {
             Command::Decrypt(decrypt) => decrypt.run(),
         }
     }
+}
+
+/// Prints `problem` on standard error as `error: …`. File names in it are already escaped (see
+/// `error.rs`); escaping the whole message again, keeping its own line breaks, covers any text from
+/// outside that reached it another way (a reason reported by a library, say).
+fn report(problem: &Error) {
+    eprintln!(
+        "error: {}",
+        escape::for_terminal(&problem.to_string(), LineFeeds::Keep).as_str()
+    );
 }
 
 /// Writes `text` to standard output, reporting a closed pipe as an error instead of panicking.
