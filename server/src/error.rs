@@ -105,6 +105,10 @@ pub enum Error {
     #[error("cannot install the shutdown signal handlers: {0}")]
     Signals(String),
 
+    /// The process could not protect its own memory (core dumps, `ptrace`).
+    #[error("{0}")]
+    Process(String),
+
     /// The demo folder or its identity file could not be made or read.
     #[error("cannot prepare the demo at {path}: {reason}")]
     Demo {

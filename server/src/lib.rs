@@ -17,6 +17,7 @@ pub mod error;
 pub mod form;
 pub mod handlers;
 pub mod pages;
+pub mod process;
 pub mod rate_limit;
 pub mod response;
 pub mod routes;

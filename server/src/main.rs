@@ -12,6 +12,12 @@ use sealform_server::settings::{Cli, Command, ExportArgs, ServeArgs};
 use sealform_server::store::Store;
 use sealform_server::{Error, run};
 use tracing_subscriber::EnvFilter;
+use zeroizing_alloc::ZeroAlloc;
+
+/// Every freed allocation is wiped, so request buffers we do not own (hyper's, age's) leave no
+/// plaintext behind in freed memory.
+#[global_allocator]
+static WIPING_ALLOCATOR: ZeroAlloc<std::alloc::System> = ZeroAlloc(std::alloc::System);
 
 fn main() -> ExitCode {
     withhold_panic_messages();
@@ -20,6 +26,14 @@ fn main() -> ExitCode {
         Err(error) => error.exit(),
     };
     init_logging();
+    // Before any request can bring plaintext into memory.
+    match sealform_server::process::harden() {
+        Ok(open_files) => tracing::debug!("open-file limit: {open_files:?}"),
+        Err(error) => {
+            eprintln!("sealform-server: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
