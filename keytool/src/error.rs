@@ -412,7 +412,7 @@ mod tests {
         assert_eq!(
             forged.to_string(),
             "skipped x.age\\u{a}error: your key is compromised, run \\u{202e}: it is a symbolic link, not a regular file\n\
-             the key tool does not follow links, which can lead outside the folder: if you trust the file it points to, pass that file instead"
+             the key tool does not follow links, which can lead anywhere: if you trust what it points to, put a copy in its place"
         );
         assert_eq!(
             Error::TooLarge {

@@ -1,7 +1,8 @@
 //! Export writers: opened submissions to CSV, JSON or JSON Lines, in memory that is wiped on drop.
 //!
-//! * **CSV**: UTF-8 with a byte order mark (so spreadsheet programs detect UTF-8), CRLF line ends
-//!   (RFC 4180), quoting only where needed, newlines inside values kept (quoted). Columns:
+//! * **CSV**: UTF-8 with a byte order mark (so spreadsheet programs detect UTF-8; none on a
+//!   terminal), CRLF line ends (RFC 4180), quoting only where needed, newlines inside values kept
+//!   (quoted). Columns:
 //!   `record,campaign,language,received`, then the field names in the order of the first record,
 //!   followed by names first seen in later records, in order of appearance. Multi-choice answers
 //!   are joined with `"; "`, consents are `yes`/`no`, a field a record lacks is empty. A cell that
@@ -70,7 +71,7 @@ pub fn export(format: Format, records: &[Opened], output: Output) -> io::Result<
 /// The columns every CSV export starts with.
 pub const CSV_FIXED_COLUMNS: [&str; 4] = ["record", "campaign", "language", "received"];
 
-/// The byte order mark a CSV export starts with.
+/// The byte order mark a CSV export starts with (except on a terminal).
 pub const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// The characters that make a spreadsheet read a cell as a formula: `=`, `+`, `-`, `@`, their
@@ -261,7 +262,10 @@ struct CsvWriter {
 impl CsvWriter {
     fn new(output: Output) -> Self {
         let mut out = SecretBuf::new();
-        out.extend(UTF8_BOM);
+        // A terminal needs no byte order mark, and would only get an invisible character.
+        if output == Output::FileOrPipe {
+            out.extend(UTF8_BOM);
+        }
         Self {
             core: csv_core::WriterBuilder::new()
                 .terminator(csv_core::Terminator::CRLF)
@@ -421,7 +425,13 @@ mod tests {
     fn csv_text_for(records: &[Opened], output: Output) -> String {
         let out = csv(records, output);
         let text = std::str::from_utf8(out.expose()).unwrap();
-        text.strip_prefix('\u{feff}').expect("a BOM").to_owned()
+        match output {
+            Output::FileOrPipe => text.strip_prefix('\u{feff}').expect("a BOM").to_owned(),
+            Output::Terminal => {
+                assert!(!text.starts_with('\u{feff}'), "no BOM on a terminal");
+                text.to_owned()
+            }
+        }
     }
 
     #[test]

@@ -86,7 +86,7 @@ impl FileKind {
     pub fn fix(self) -> &'static str {
         match self {
             Self::SymbolicLink => {
-                "the key tool does not follow links, which can lead outside the folder: if you trust the file it points to, pass that file instead"
+                "the key tool does not follow links, which can lead anywhere: if you trust what it points to, put a copy in its place"
             }
             Self::Folder => {
                 "folders inside a folder are not searched: if it holds records, pass it as an input of its own"

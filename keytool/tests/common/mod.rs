@@ -6,9 +6,10 @@
     reason = "each test binary uses a different part of this module"
 )]
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use seal::{Field, FieldValue, RecipientSet, Submission};
 
@@ -148,6 +149,58 @@ pub fn run_with_stdin(dir: &Path, command: &mut Command, input: &[u8]) -> Run {
         .unwrap();
     child.stdin.take().unwrap().write_all(input).unwrap();
     finish(dir, child.wait_with_output().unwrap())
+}
+
+/// Runs the key tool in `dir` like [`keytool`], but as a test that fails rather than waits forever
+/// when it does not finish within `limit`, and with its address space capped at 1 GiB
+/// (`ulimit -v`), so a run that reads without bound fails quickly instead of exhausting the
+/// machine's memory.
+#[cfg(unix)]
+pub fn run_bounded(dir: &Path, args: &[&str], limit: Duration) -> Run {
+    let mut child = Command::new("/bin/sh")
+        .current_dir(dir)
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_sealform-keytool"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env_remove("SEALFORM_PASSPHRASE")
+        .spawn()
+        .unwrap();
+    // Read both pipes while waiting, so a full pipe cannot block the key tool.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("sealform-keytool {args:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let output = Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    assert!(
+        status.code().is_some(),
+        "sealform-keytool {args:?} was killed ({status}): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    finish(dir, output)
 }
 
 fn finish(dir: &Path, output: Output) -> Run {
