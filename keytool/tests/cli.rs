@@ -429,6 +429,10 @@ fn csv_guards_formulas_and_keeps_multiline_and_unicode_values() {
         ("at", "@SUM(A1:A9)"),
         ("tab", "\tx"),
         ("cr", "\rx"),
+        ("space", " =1+2"),
+        ("full_width", "\u{ff1d}1+2"),
+        ("pipe", "|cmd"),
+        ("line_break", "\n@SUM(A1:A9)"),
         ("inner", "a = b - c"),
         ("multiline", "first line\nsecond, \"quoted\"\r\nthird"),
         ("unicode", "مرحبا 👩🏽‍⚕️ e\u{301} 按摩"),
@@ -455,8 +459,8 @@ fn csv_guards_formulas_and_keeps_multiline_and_unicode_values() {
         ),
     );
     let expected = format!(
-        "{BOM}record,campaign,language,received,equals,plus,minus,at,tab,cr,inner,multiline,unicode\r\n\
-         {ID_A},'-campaign,ar,2026-11-28,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+49 30 1234,'-5,'@SUM(A1:A9),'\tx,\"'\rx\",a = b - c,\"first line\nsecond, \"\"quoted\"\"\r\nthird\",مرحبا 👩🏽‍⚕️ e\u{301} 按摩\r\n"
+        "{BOM}record,campaign,language,received,equals,plus,minus,at,tab,cr,space,full_width,pipe,line_break,inner,multiline,unicode\r\n\
+         {ID_A},'-campaign,ar,2026-11-28,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+49 30 1234,'-5,'@SUM(A1:A9),'\tx,\"'\rx\",' =1+2,'\u{ff1d}1+2,'|cmd,\"'\n@SUM(A1:A9)\",a = b - c,\"first line\nsecond, \"\"quoted\"\"\r\nthird\",مرحبا 👩🏽‍⚕️ e\u{301} 按摩\r\n"
     );
     assert_eq!(out, ok(&expected));
 
@@ -471,7 +475,19 @@ fn csv_guards_formulas_and_keeps_multiline_and_unicode_values() {
     for (index, (name, value)) in values.iter().enumerate() {
         let cell = &row[index + 4];
         assert_eq!(&headers[index + 4], *name);
-        let guarded = ["equals", "plus", "minus", "at", "tab", "cr"].contains(name);
+        let guarded = [
+            "equals",
+            "plus",
+            "minus",
+            "at",
+            "tab",
+            "cr",
+            "space",
+            "full_width",
+            "pipe",
+            "line_break",
+        ]
+        .contains(name);
         assert_eq!(
             cell,
             if guarded {

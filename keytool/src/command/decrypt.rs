@@ -26,7 +26,7 @@ Examples:
 A record that cannot be opened is reported with the reason (and, from the folder's index.tsv,
 the recipient set it was sealed to); the others are still exported, and the exit code is 1.
 Only regular files are read: symbolic links, FIFOs, sockets and devices are skipped and
-reported, and so is a file larger than any record (4 MiB) or index (64 MiB) sealform writes.
+reported, and so is a file larger than any record or index sealform writes.
 
 On a terminal, control characters in answers and file names (which could clear the screen,
 hide text or write to the clipboard) are shown escaped, as \\u{1b}; --out keeps the exact text.";
@@ -57,7 +57,7 @@ pub struct Decrypt {
     passphrase: PassphraseArgs,
 
     /// Record files (*.age), or folders of them: a folder means every *.age file in it, by name,
-    /// and its index.tsv if present
+    /// and its index.tsv if present. Only regular files are read: links are never followed
     #[arg(value_name = "INPUT", required = true)]
     inputs: Vec<PathBuf>,
 }
