@@ -17,6 +17,16 @@ use crate::rate_limit::RateLimits;
 use crate::settings::{ServeArgs, Settings};
 use crate::token::TokenPolicy;
 
+/// What the example configuration files carry instead of a key: refused, with how to make one.
+pub const PLACEHOLDER_RECIPIENT: &str = "age1-replace-with-your-organizers-public-keys";
+
+/// Public keys printed in documentation, whose secret keys are printed there too: sealing to
+/// one of them is publishing. The first two are the examples of age's own README.
+const PUBLISHED_KEYS: &[&str] = &[
+    "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+    "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg",
+];
+
 /// The smallest default body limit, in bytes; a campaign with longer answers raises it.
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 /// How long a client may take to send its request headers (also closes idle connections).
@@ -188,6 +198,25 @@ fn parse_recipients(keys: &[(String, Zeroizing<String>)]) -> Result<RecipientSet
                 reason: "this is a SECRET key; the server only ever needs the public key \
                          (age1…) that sealform-keytool printed next to it\n\
                          keep the secret key off this machine"
+                    .into(),
+            });
+        }
+        if key.trim() == PLACEHOLDER_RECIPIENT {
+            return Err(Error::Recipient {
+                origin: origin.clone(),
+                reason: "this is the example's placeholder, not a key\n\
+                         each organizer makes a key with `sealform-keytool keygen --out \
+                         organizer.key` on a computer they trust and sends you the age1… line \
+                         it prints: put those lines here"
+                    .into(),
+            });
+        }
+        if PUBLISHED_KEYS.contains(&key.trim()) {
+            return Err(Error::Recipient {
+                origin: origin.clone(),
+                reason: "this public key is an example printed in documentation, and its \
+                         secret key is printed there too: anything sealed to it could be read \
+                         by anyone\nmake a real key with `sealform-keytool keygen`"
                     .into(),
             });
         }

@@ -81,6 +81,7 @@ impl Store {
             path: dir.to_path_buf(),
             reason,
         };
+        check_private_folder(dir).map_err(data_dir_error)?;
         let db = sled::Config::new()
             .path(dir)
             .segment_size(SEGMENT_SIZE)
@@ -280,6 +281,33 @@ fn run_flusher(db: &sled::Db, log: &fs::File, waits: &mpsc::Receiver<FlushWait>)
     }
 }
 
+/// Creates `dir` (mode 0700, whatever the umask) or checks that an existing one is private:
+/// a data folder that group or others can read or write is refused, with the fix.
+fn check_private_folder(dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    match fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => Err("it is not a folder".into()),
+        Ok(meta) => {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 == 0 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "other users of this machine can open it (mode {mode:o}); it must be the \
+                     server's alone\nrun: chmod 700 {}",
+                    dir.display()
+                ))
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cannot create it: {e}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Makes the names of the files in `folder` durable (Linux: an fsync of the folder itself).
 fn sync_folder(folder: &Path) -> std::io::Result<()> {
     match fs::File::open(folder) {
@@ -338,7 +366,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_puts_are_all_durable_and_counted() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
         let writers: Vec<_> = (0..64u8)
             .map(|n| {
                 let store = store.clone();
@@ -357,7 +385,7 @@ mod tests {
         drop(store);
 
         // Reopen: the counter and every record survived.
-        let reopened = Store::open(dir.path()).unwrap();
+        let reopened = Store::open(&dir.path().join("data")).unwrap();
         assert_eq!(reopened.signature_count(), 64);
         let out = dir.path().join("export");
         assert_eq!(reopened.export(&out).unwrap(), 64);
@@ -373,7 +401,7 @@ mod tests {
     #[tokio::test]
     async fn a_closed_store_refuses_writes() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
         store.close().await.unwrap();
         assert!(matches!(
             store.put(vec![1], fingerprint(1)).await,
@@ -384,13 +412,56 @@ mod tests {
     #[test]
     fn a_second_opener_is_refused_with_a_hint() {
         let dir = tempfile::tempdir().unwrap();
-        let _first = Store::open(dir.path()).unwrap();
-        let second = Store::open(dir.path()).unwrap_err();
+        let _first = Store::open(&dir.path().join("data")).unwrap();
+        let second = Store::open(&dir.path().join("data")).unwrap_err();
         assert!(
             second
                 .to_string()
                 .contains(&dir.path().display().to_string()),
             "{second}"
+        );
+    }
+
+    #[test]
+    fn the_data_folder_is_private_or_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("new");
+        drop(Store::open(&data).unwrap());
+        assert_eq!(
+            fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        let shared = dir.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(0o750)).unwrap();
+        let refused = Store::open(&shared).unwrap_err().to_string();
+        assert!(refused.contains("chmod 700"), "{refused}");
+    }
+
+    #[tokio::test]
+    async fn a_record_over_the_limit_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        assert!(matches!(
+            store
+                .put(vec![0; MAX_RECORD_BYTES + 1], fingerprint(1))
+                .await,
+            Err(Error::RecordTooLarge { .. })
+        ));
+        assert!(
+            store
+                .put(vec![0; MAX_RECORD_BYTES], fingerprint(1))
+                .await
+                .is_ok()
+        );
+        assert!(
+            !dir.path().join("data/blobs").exists()
+                || fs::read_dir(dir.path().join("data/blobs"))
+                    .unwrap()
+                    .next()
+                    .is_none(),
+            "the largest record stays in the synced log, not in a blob file"
         );
     }
 }

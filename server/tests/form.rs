@@ -4,7 +4,7 @@
 
 use seal::{Day, FieldValue};
 use sealform_server::campaign::Campaign;
-use sealform_server::form::{FormInput, validate};
+use sealform_server::form::{AnswerProblem, FormInput, validate};
 use sealform_server::pages::texts;
 fn campaign() -> Campaign {
     Campaign::builtin()
@@ -59,7 +59,8 @@ fn parses_what_a_browser_sends() {
     assert_eq!(input.expose_value("name"), Some("Mai Tran"));
     assert_eq!(input.expose_value("harm"), Some("line 1\nline 2"));
     let breaks = parse(&[("comment", "a\r\nb\rc\n\r\nd\r")]);
-    assert_eq!(breaks.expose_value("comment"), Some("a\nb\nc\n\nd\n"));
+    // CRLF (what browsers send) becomes LF; a lone CR stays, for validation to refuse.
+    assert_eq!(breaks.expose_value("comment"), Some("a\nb\rc\n\nd\r"));
     // Only long text is rewritten.
     assert_eq!(
         parse(&[("name", "a\r\nb")]).expose_value("name"),
@@ -278,4 +279,52 @@ fn over_long_text_is_reported_and_kept() {
     let crlf = "a\r\n".repeat(10_000);
     let input = parse(&[("sign_as", "individual"), ("name", "Mai"), ("harm", &crlf)]);
     assert!(error_fields(&input).is_empty());
+}
+
+#[test]
+fn control_characters_are_refused_and_kept_except_tab_and_line_breaks() {
+    let problems = |extra: (&str, &str)| {
+        let mut pairs = vec![("sign_as", "individual")];
+        if extra.0 != "name" {
+            pairs.push(("name", "Mai"));
+        }
+        pairs.push(extra);
+        let input = parse(&pairs);
+        let value = input.expose_value(extra.0).map(str::to_owned);
+        (errors(&input), value)
+    };
+    let control = texts("en").answer_problem(AnswerProblem::ControlCharacter);
+    for hostile in [
+        "\u{1b}]52;c;ZXZpbA==\u{7}",
+        "\u{1b}]8;;https://evil.example\u{7}click\u{1b}]8;;\u{7}",
+        "clear \u{1b}[2J",
+        "hidden \u{1b}[8m text",
+        "bell \u{7}",
+        "C1 \u{9b}31m",
+        "DEL \u{7f}",
+        "lone\rreturn",
+    ] {
+        for field in ["harm", "comment", "name", "organization_name"] {
+            let (errors, kept) = problems((field, hostile));
+            assert_eq!(
+                errors,
+                [(field.to_owned(), control.clone())],
+                "{field} {hostile:?}"
+            );
+            assert_eq!(
+                kept.as_deref(),
+                Some(hostile),
+                "the answer is kept to show again"
+            );
+        }
+    }
+    // Line breaks are for multi-line answers only; tab is fine everywhere.
+    assert!(
+        problems(("harm", "line 1\r\nline 2\n\tindented"))
+            .0
+            .is_empty()
+    );
+    assert_eq!(problems(("name", "Mai\r\nTran")).0.len(), 1);
+    assert_eq!(problems(("name", "Mai\nTran")).0.len(), 1);
+    assert!(problems(("name", "Mai\tTran")).0.is_empty());
 }

@@ -5,7 +5,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{Organizer, Server};
+use support::{Organizer, Server, run};
 
 fn repo_file(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
@@ -20,15 +20,35 @@ async fn healthy(server: &Server) {
 }
 
 #[tokio::test]
-async fn the_example_config_file_starts_the_server() {
+async fn the_example_config_file_starts_the_server_once_a_real_key_is_set() {
     let dir = tempfile::tempdir().unwrap();
     let config = repo_file("deploy/sealform.toml");
     let data = dir.path().join("data");
+    let refused = run(
+        "sealform-server",
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+    );
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("placeholder") && said.contains("sealform-keytool keygen"),
+        "{said}"
+    );
+    assert!(!data.exists(), "nothing is created before the key is real");
+
+    let organizer = Organizer::new(dir.path(), "organizer");
     let server = Server::start(&[
         "--config",
         config.to_str().unwrap(),
         "--data-dir",
         data.to_str().unwrap(),
+        "--recipient",
+        &organizer.recipient,
     ]);
     healthy(&server).await;
     let log = server.stop();

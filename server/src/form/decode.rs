@@ -49,8 +49,9 @@ impl FormInput {
                 value.zeroize();
                 return Err(FormProblem::DuplicateField(name));
             }
-            if kind == Some(FieldKind::LongText) && value.contains('\r') {
+            if kind == Some(FieldKind::LongText) && value.contains("\r\n") {
                 // Browsers send a textarea's line breaks as CRLF; keep one kind of line break.
+                // A lone CR is left for validation to refuse: it is a control character.
                 let normalized = lf_line_breaks(&value);
                 value.zeroize();
                 value = normalized;
@@ -160,14 +161,13 @@ fn decode(raw: &[u8]) -> Result<String, FormProblem> {
     })
 }
 
-/// `text` with CRLF and lone CR line breaks as LF, built in one buffer that never reallocates
-/// (so no partial copy is left in freed memory).
+/// `text` with CRLF line breaks as LF, built in one buffer that never reallocates (so no
+/// partial copy is left in freed memory).
 fn lf_line_breaks(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\r' {
-            chars.next_if_eq(&'\n');
+        if c == '\r' && chars.next_if_eq(&'\n').is_some() {
             out.push('\n');
         } else {
             out.push(c);

@@ -26,6 +26,10 @@ pub enum AnswerProblem {
     ChooseAtLeastOne,
     /// A choice that is not among the options arrived.
     NotAnOption,
+    /// The answer holds a control character (C0 or C1: escape sequences, bells, a lone carriage
+    /// return…), which could act on an organizer's terminal or spreadsheet. Tab is allowed, and
+    /// line breaks in multi-line answers.
+    ControlCharacter,
     /// The e-mail address has no `@` with something on each side, or has spaces.
     BadEmail,
     /// The postal code has other characters than letters, digits, spaces and hyphens.
@@ -98,8 +102,11 @@ fn check_field(
                 raw.trim()
             };
             let length = value.chars().count();
+            let multiline = spec.kind == FieldKind::LongText;
             let problem = if value.is_empty() {
                 required.then_some(AnswerProblem::Required)
+            } else if value.chars().any(|c| is_refused_control(c, multiline)) {
+                Some(AnswerProblem::ControlCharacter)
             } else if length > spec.max_length {
                 Some(AnswerProblem::TooLong {
                     length,
@@ -157,6 +164,12 @@ fn check_field(
             Some(_) => (FieldValue::Consent(false), Some(AnswerProblem::BadCheckbox)),
         },
     }
+}
+
+/// Whether `c` is a control character refused in an answer: every C0 and C1 control and DEL,
+/// except tab, and line feed in multi-line answers (their CRLF breaks are LF by now).
+fn is_refused_control(c: char, multiline: bool) -> bool {
+    c.is_control() && c != '\t' && !(multiline && c == '\n')
 }
 
 /// One `@` with something on each side and no spaces: enough to catch a name typed in the

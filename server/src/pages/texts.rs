@@ -35,6 +35,8 @@ pub struct Texts {
     pub choose_at_least_one: &'static str,
     /// A choice that is not among the options arrived.
     pub not_an_option: &'static str,
+    /// The answer holds a control character.
+    pub control_character: &'static str,
     /// The e-mail address has no `@`, or spaces.
     pub bad_email: &'static str,
     /// The postal code has other characters than letters, digits, spaces, hyphens.
@@ -122,6 +124,9 @@ pub static ENGLISH: Texts = Texts {
     choose_one: "Please choose one of the options.",
     choose_at_least_one: "Please tick at least one of the options.",
     not_an_option: "Please choose from the options shown (the form sent one it does not have).",
+    control_character: "This answer contains an invisible control character (often from text \
+        copied elsewhere, or a line break in a one-line answer), which cannot be saved. Please \
+        delete and retype the part you pasted \u{2014} the rest of your text is kept below.",
     bad_email: "This does not look like an email address: it needs one @ with something on \
         each side, and no spaces. You can also leave it empty.",
     bad_postal_code: "A postal code has only letters, digits, spaces and hyphens. You can also \
@@ -253,6 +258,7 @@ impl Texts {
             AnswerProblem::ChooseOne => self.choose_one.to_owned(),
             AnswerProblem::ChooseAtLeastOne => self.choose_at_least_one.to_owned(),
             AnswerProblem::NotAnOption => self.not_an_option.to_owned(),
+            AnswerProblem::ControlCharacter => self.control_character.to_owned(),
             AnswerProblem::BadEmail => self.bad_email.to_owned(),
             AnswerProblem::BadPostalCode => self.bad_postal_code.to_owned(),
             AnswerProblem::BadCheckbox => self.bad_checkbox.to_owned(),
