@@ -14,11 +14,10 @@ use axum::response::{IntoResponse, Response};
 use crate::app_error::AppError;
 use crate::body;
 use crate::form::{FieldProblem, FormInput};
-use crate::pages::{self, FormView};
+use crate::pages::{self, FormView, Notice};
 use crate::response::{html, html_with_answers};
 use crate::state::AppState;
 use crate::submit::{self, Outcome};
-use crate::token::TokenProblem;
 
 /// `GET /`: the letter and a blank form with a fresh token.
 pub async fn form_page(State(state): State<AppState>) -> Response {
@@ -72,14 +71,15 @@ pub async fn sign(State(state): State<AppState>, request: Request) -> Result<Res
                     &fresh
                 }
             };
-            let page = render_form(
-                &state,
-                &retry.input,
-                &retry.problems,
-                retry.token_problem,
-                token,
-            );
+            let notice = retry.token_problem.map(Notice::Token);
+            let page = render_form(&state, &retry.input, &retry.problems, notice, token);
             html_with_answers(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Outcome::ResentWithOtherAnswers(input) => {
+            let token = state.token_key().issue(now);
+            let notice = Some(Notice::ResentWithOtherAnswers);
+            let page = render_form(&state, &input, &[], notice, &token);
+            html_with_answers(StatusCode::CONFLICT, page)
         }
     })
 }
@@ -88,7 +88,7 @@ fn render_form(
     state: &AppState,
     input: &FormInput,
     problems: &[FieldProblem],
-    token_problem: Option<TokenProblem>,
+    notice: Option<Notice>,
     token: &str,
 ) -> String {
     pages::form_page(
@@ -96,7 +96,7 @@ fn render_form(
         &FormView {
             input,
             problems,
-            token_problem,
+            notice,
             token,
             signatures: state.store().signature_count(),
         },

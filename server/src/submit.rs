@@ -1,7 +1,8 @@
 //! The submission flow, with no HTTP in it: form bytes in, an [`Outcome`] out.
 //!
 //! decode → trap → token and answers (checked together, so the person fixes everything at
-//! once) → claim the token → seal → store durably → thank. Nothing here logs, or puts into an
+//! once) → claim the token (a double click is thanked again; the same token with changed
+//! answers is not stored) → seal → store durably → thank. Nothing here logs, or puts into an
 //! error, anything a person typed.
 
 use std::time::SystemTime;
@@ -11,7 +12,7 @@ use seal::{Day, Submission};
 use crate::Error;
 use crate::form::{self, FieldProblem, FormInput, FormProblem};
 use crate::state::AppState;
-use crate::token::{TokenNonce, TokenProblem};
+use crate::token::{Claim, TokenNonce, TokenProblem};
 
 /// What became of a form that could be read.
 #[derive(Debug)]
@@ -25,6 +26,9 @@ pub enum Outcome {
     Trapped,
     /// Something needs the person's attention: show the form again with every answer.
     Retry(Retry),
+    /// The form's token was already used with other answers: the earlier ones were stored,
+    /// these were not. Show them again with a fresh token; sending again adds a submission.
+    ResentWithOtherAnswers(FormInput),
 }
 
 /// The form to show again, with what is wrong with it.
@@ -72,7 +76,18 @@ pub async fn submit(
     match check(state, body, now)? {
         Checked::Trap => Ok(Outcome::Trapped),
         Checked::Retry(retry) => Ok(Outcome::Retry(retry)),
-        Checked::Ready { submission, nonce } => accept(state, submission, nonce, now).await,
+        Checked::Ready {
+            input,
+            submission,
+            nonce,
+        } => {
+            let answers = state.token_key().digest_answers(&submission);
+            match state.used_tokens().claim(nonce, answers, now) {
+                Claim::Fresh => store(state, submission, nonce).await,
+                Claim::SameAnswers => Ok(Outcome::AlreadyStored),
+                Claim::OtherAnswers => Ok(Outcome::ResentWithOtherAnswers(input)),
+            }
+        }
     }
 }
 
@@ -81,6 +96,7 @@ enum Checked {
     Trap,
     Retry(Retry),
     Ready {
+        input: FormInput,
         submission: Submission,
         nonce: TokenNonce,
     },
@@ -101,7 +117,11 @@ fn check(state: &AppState, body: &[u8], now: SystemTime) -> Result<Checked, Subm
     };
     Ok(
         match (token, form::validate(&input, campaign, Day::of(now))) {
-            (Ok(nonce), Ok(submission)) => Checked::Ready { submission, nonce },
+            (Ok(nonce), Ok(submission)) => Checked::Ready {
+                input,
+                submission,
+                nonce,
+            },
             (token, answers) => Checked::Retry(Retry {
                 problems: answers.err().unwrap_or_default(),
                 token_problem: token.err(),
@@ -111,18 +131,13 @@ fn check(state: &AppState, body: &[u8], now: SystemTime) -> Result<Checked, Subm
     )
 }
 
-/// Claims the token, then seals and stores. A token already claimed means the same form was
-/// sent twice. If saving fails the token is released, so the person can go back and send the
-/// very same form again.
-async fn accept(
+/// Seals and stores a form whose token was just claimed. If saving fails the token is
+/// released, so the person can go back and send the very same form again.
+async fn store(
     state: &AppState,
     submission: Submission,
     nonce: TokenNonce,
-    now: SystemTime,
 ) -> Result<Outcome, SubmitError> {
-    if !state.used_tokens().claim(nonce, now) {
-        return Ok(Outcome::AlreadyStored);
-    }
     // In its own task: if the request is cut short (a timeout, the client leaving), the record
     // is still stored or the token released, never neither.
     let task_state = state.clone();

@@ -14,6 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
 use rand::RngCore;
+use seal::{FieldValue, Submission};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -139,6 +140,36 @@ impl TokenKey {
         }
     }
 
+    /// The digest of `submission`'s answers (not of the day it arrived), fed to the MAC field
+    /// by field so that no copy of the answers is assembled.
+    pub fn digest_answers(&self, submission: &Submission) -> AnswersDigest {
+        let mut mac = self.mac(b"sealform answers v1\0");
+        for field in submission.expose_fields() {
+            mac.update(field.name().as_bytes());
+            let text = |mac: &mut HmacSha256, kind: u8, text: &str| {
+                mac.update(&[0, kind]);
+                mac.update(&(text.len() as u64).to_be_bytes());
+                mac.update(text.as_bytes());
+            };
+            match field.expose_value() {
+                FieldValue::Text(value) => text(&mut mac, b't', value),
+                FieldValue::Choice(value) => text(&mut mac, b'c', value),
+                FieldValue::Choices(values) => {
+                    mac.update(&[0, b'm']);
+                    mac.update(&(values.len() as u64).to_be_bytes());
+                    for value in values {
+                        text(&mut mac, b'o', value);
+                    }
+                }
+                FieldValue::Consent(ticked) => mac.update(&[0, b'b', u8::from(*ticked)]),
+            }
+        }
+        let tag = mac.finalize().into_bytes();
+        let mut digest = [0u8; TAG_LEN];
+        digest.copy_from_slice(&tag[..TAG_LEN]);
+        AnswersDigest(digest)
+    }
+
     fn mac(&self, data: &[u8]) -> HmacSha256 {
         let mut mac =
             HmacSha256::new_from_slice(self.key.as_ref()).expect("HMAC takes a key of any length");
@@ -157,7 +188,30 @@ impl fmt::Debug for TokenKey {
 /// only; tokens die with the key on restart anyway.
 #[derive(Debug, Default)]
 pub struct UsedTokens {
-    claimed: Mutex<HashMap<TokenNonce, SystemTime>>,
+    claimed: Mutex<HashMap<TokenNonce, (SystemTime, AnswersDigest)>>,
+}
+
+/// A keyed digest of a form's answers, kept beside a claimed token to tell a double click (the
+/// same answers) from a changed form sent again with the same token. Keyed with the token key,
+/// which lives only in memory, so it cannot be matched against guesses of the answers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct AnswersDigest([u8; TAG_LEN]);
+
+impl fmt::Debug for AnswersDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AnswersDigest(..)")
+    }
+}
+
+/// What claiming a token found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Not used before: the form may be stored.
+    Fresh,
+    /// Already used with the same answers: a double click or a reload.
+    SameAnswers,
+    /// Already used with other answers: the earlier ones were received, these were not.
+    OtherAnswers,
 }
 
 impl UsedTokens {
@@ -167,13 +221,16 @@ impl UsedTokens {
     }
 
     /// Marks `nonce` used at `now`; false if it already was (a replayed or double-sent form).
-    pub fn claim(&self, nonce: TokenNonce, now: SystemTime) -> bool {
+    pub fn claim(&self, nonce: TokenNonce, answers: AnswersDigest, now: SystemTime) -> Claim {
         let mut claimed = self.claimed.lock().unwrap_or_else(PoisonError::into_inner);
         match claimed.entry(nonce) {
-            std::collections::hash_map::Entry::Occupied(_) => false,
+            std::collections::hash_map::Entry::Occupied(earlier) if earlier.get().1 == answers => {
+                Claim::SameAnswers
+            }
+            std::collections::hash_map::Entry::Occupied(_) => Claim::OtherAnswers,
             std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(now);
-                true
+                slot.insert((now, answers));
+                Claim::Fresh
             }
         }
     }
@@ -192,7 +249,7 @@ impl UsedTokens {
         self.claimed
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .retain(|_, claimed_at| {
+            .retain(|_, (claimed_at, _)| {
                 now.duration_since(*claimed_at)
                     .map_or(true, |age| age <= max_age)
             });
@@ -343,19 +400,68 @@ mod tests {
         let nonce = |t| key.verify(&key.issue(at(t)), at(t + 5), &policy).unwrap();
         let (a, b) = (nonce(T0), nonce(T0));
         let used = UsedTokens::new();
-        assert!(used.claim(a, at(T0 + 5)));
-        assert!(!used.claim(a, at(T0 + 6)), "a replay is refused");
-        assert!(used.claim(b, at(T0 + 100)));
+        let (x, y) = (AnswersDigest([1; TAG_LEN]), AnswersDigest([2; TAG_LEN]));
+        assert_eq!(used.claim(a, x, at(T0 + 5)), Claim::Fresh);
+        assert_eq!(used.claim(a, x, at(T0 + 6)), Claim::SameAnswers, "a replay");
+        assert_eq!(
+            used.claim(a, y, at(T0 + 6)),
+            Claim::OtherAnswers,
+            "a changed form"
+        );
+        assert_eq!(used.claim(b, x, at(T0 + 100)), Claim::Fresh);
         used.release(a);
-        assert!(used.claim(a, at(T0 + 7)), "released after a failed store");
+        assert_eq!(
+            used.claim(a, x, at(T0 + 7)),
+            Claim::Fresh,
+            "released after a failed store"
+        );
         assert_eq!(used.len(), 2);
 
         used.prune(at(T0 + 7 + 60), Duration::from_secs(60));
         assert_eq!(used.len(), 2, "nothing older than max_age yet");
         used.prune(at(T0 + 8 + 60), Duration::from_secs(60));
         assert_eq!(used.len(), 1, "a was claimed more than max_age ago");
-        assert!(!used.claim(b, at(T0 + 200)));
+        assert_eq!(used.claim(b, x, at(T0 + 200)), Claim::SameAnswers);
         used.prune(at(T0 + 1_000), Duration::from_secs(60));
         assert_eq!(used.len(), 0);
+    }
+
+    #[test]
+    fn the_answers_digest_tells_changed_answers_apart_but_not_the_day() {
+        use seal::{Day, Field};
+        let key = TokenKey::generate();
+        let submission = |day: &str, name: &str, actions: &[&str]| {
+            Submission::new(
+                "c".into(),
+                "en".into(),
+                day.parse::<Day>().unwrap(),
+                vec![
+                    Field::new("name", FieldValue::Text(name.into())),
+                    Field::new(
+                        "actions",
+                        FieldValue::Choices(actions.iter().map(|a| a.to_string()).collect()),
+                    ),
+                    Field::new("consent", FieldValue::Consent(true)),
+                ],
+            )
+        };
+        let first = key.digest_answers(&submission("2026-11-28", "Mai", &["a", "b"]));
+        assert_eq!(
+            first,
+            key.digest_answers(&submission("2026-11-29", "Mai", &["a", "b"]))
+        );
+        assert_ne!(
+            first,
+            key.digest_answers(&submission("2026-11-28", "Mai ", &["a", "b"]))
+        );
+        assert_ne!(
+            first,
+            key.digest_answers(&submission("2026-11-28", "Mai", &["ab"]))
+        );
+        assert_ne!(
+            first,
+            TokenKey::generate().digest_answers(&submission("2026-11-28", "Mai", &["a", "b"])),
+            "keyed"
+        );
     }
 }

@@ -16,8 +16,8 @@ pub struct FormView<'a> {
     pub input: &'a FormInput,
     /// Problems to list at the top and next to each field.
     pub problems: &'a [FieldProblem],
-    /// Why the form's token was refused, said at the top.
-    pub token_problem: Option<TokenProblem>,
+    /// What to say at the top, if anything.
+    pub notice: Option<Notice>,
     /// The form token for the hidden input.
     pub token: &'a str,
     /// How many have signed so far.
@@ -62,6 +62,15 @@ struct FieldView<'a> {
     options: Vec<OptionView<'a>>,
     error: Option<String>,
     described_by: String,
+}
+
+/// A message above the form when it comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The form's token was refused.
+    Token(TokenProblem),
+    /// The same form was sent before with other answers: those were received, these were not.
+    ResentWithOtherAnswers,
 }
 
 /// One problem, in words, for the summary and next to its field.
@@ -171,7 +180,10 @@ pub fn form_page(campaign: &Campaign, view: &FormView) -> String {
         title,
         t,
         letter_html: campaign.letter_html(),
-        notice: view.token_problem.map(|p| t.token_problem(p)),
+        notice: view.notice.map(|notice| match notice {
+            Notice::Token(problem) => t.token_problem(problem),
+            Notice::ResentWithOtherAnswers => t.resent_other_answers,
+        }),
         signatures: (t.signatures)(view.signatures),
         token_field: TOKEN_FIELD,
         token: view.token,

@@ -10,7 +10,7 @@ mod texts;
 
 use askama::Template;
 
-pub use form::{FormView, form_page};
+pub use form::{FormView, Notice, form_page};
 pub use texts::{ENGLISH, Message, Texts, texts};
 
 use crate::campaign::Campaign;
@@ -111,7 +111,7 @@ mod tests {
             &FormView {
                 input: &input,
                 problems: &[],
-                token_problem: None,
+                notice: None,
                 token: TOKEN,
                 signatures,
             },
@@ -381,9 +381,9 @@ mod tests {
             &FormView {
                 input: &input,
                 problems: &errors,
-                token_problem: Some(TokenProblem::TooYoung {
+                notice: Some(Notice::Token(TokenProblem::TooYoung {
                     wait: std::time::Duration::from_secs(2),
-                }),
+                })),
                 token: TOKEN,
                 signatures: 0,
             },
@@ -571,7 +571,7 @@ mod tests {
             let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let first = FormInput::parse(body(&refs).as_bytes(), &c).unwrap();
             let errors = validate(&first, &c, "2026-11-28".parse().unwrap()).err().unwrap_or_default();
-            let html = form_page(&c, &FormView { input: &first, problems: &errors, token_problem: None, token: TOKEN, signatures: 7 });
+            let html = form_page(&c, &FormView { input: &first, problems: &errors, notice: None, token: TOKEN, signatures: 7 });
 
             let back = resubmit(&html, &c);
             let refs: Vec<(&str, &str)> = back.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -67,6 +67,8 @@ pub struct Texts {
     pub token_too_young: &'static str,
     /// The form was open for longer than a token lives.
     pub token_expired: &'static str,
+    /// The same form was sent again with changed answers (409).
+    pub resent_other_answers: &'static str,
 
     /// The page after a successful submission.
     pub thanks: Message,
@@ -172,6 +174,9 @@ pub static ENGLISH: Texts = Texts {
     token_invalid: "This copy of the form is out of date (the site may have restarted), so \
         nothing was saved yet. Your answers are kept below \u{2014} please press Send again.",
     token_too_young: "Please wait a moment and press Send again \u{2014} your answers are kept.",
+    resent_other_answers: "This form was already sent, and the answers sent then were \
+        received. The changed answers below were not saved. If you want them saved too, press \
+        Send again: that adds a second, separate submission.",
     token_expired: "This form was open for a long time, so it had to be refreshed and nothing \
         was saved yet. Your answers are kept below \u{2014} please press Send again.",
 

@@ -164,6 +164,45 @@ async fn the_same_form_sent_twice_is_stored_once() {
 }
 
 #[tokio::test]
+async fn the_same_token_with_changed_answers_is_not_stored_and_says_so() {
+    let server = TestServer::start().await;
+    let client = client();
+    let token = fresh_token(&client, &server).await;
+    let first = post_form(&client, &server, valid_form(&token, "First Answer")).await;
+    assert_eq!(first.status(), 200);
+
+    // Back, a change, Send: the same token with other answers.
+    let changed = post_form(&client, &server, valid_form(&token, "Changed Answer")).await;
+    assert_eq!(changed.status(), 409);
+    let page = changed.text().await.unwrap();
+    assert!(page.contains(texts("en").resent_other_answers), "{page}");
+    assert!(
+        page.contains("value=\"Changed Answer\""),
+        "the changed answers come back"
+    );
+    let fresh = token_in(&page);
+    assert_ne!(fresh, token, "with a fresh token");
+
+    // The very same first form again is still a double click.
+    let again = post_form(&client, &server, valid_form(&token, "First Answer")).await;
+    assert_eq!(again.status(), 200);
+
+    // Sending the changed answers with the fresh token adds them as a second submission.
+    let second = post_form(&client, &server, valid_form(&fresh, "Changed Answer")).await;
+    assert_eq!(second.status(), 200);
+    let (records, _) = server.stop().await;
+    let mut names: Vec<String> = records
+        .iter()
+        .map(|r| match r.expose_field("name") {
+            Some(FieldValue::Text(name)) => name.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Changed Answer", "First Answer"]);
+}
+
+#[tokio::test]
 async fn a_filled_trap_is_thanked_and_stores_nothing() {
     let server = TestServer::start().await;
     let client = client();
