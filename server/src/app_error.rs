@@ -42,6 +42,8 @@ pub enum AppError {
     NotSaved,
     /// There is no page at this address (→ 404).
     NotFound,
+    /// The request line and headers are larger than the server reads (→ 431).
+    HeadersTooLarge,
     /// Something that should not happen; the log says what (→ 500).
     Internal,
 }
@@ -57,6 +59,7 @@ impl AppError {
             Self::SealFailed | Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::NotSaved => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         }
     }
 
@@ -172,6 +175,7 @@ fn message_for(campaign: &Campaign, status: StatusCode) -> Message {
         StatusCode::PAYLOAD_TOO_LARGE => t.too_large,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => t.unsupported_media_type,
         StatusCode::SERVICE_UNAVAILABLE => t.unavailable,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => t.headers_too_large,
         _ => t.server_error,
     }
 }
@@ -209,6 +213,7 @@ mod tests {
             (AppError::NotSaved, 503),
             (AppError::NotFound, 404),
             (AppError::Internal, 500),
+            (AppError::HeadersTooLarge, 431),
         ];
         for (error, status) in errors {
             let response = error.clone().into_response();

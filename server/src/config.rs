@@ -63,6 +63,12 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// Open connections at once.
     pub max_connections: usize,
+    /// Open connections one client may hold; `None` when rate limits are off.
+    pub max_conns_per_client: Option<usize>,
+    /// The onion listener's address, if there is one.
+    pub onion_listen: Option<SocketAddr>,
+    /// The site's onion address (`….onion`), for the `Onion-Location` header.
+    pub onion_address: Option<String>,
 }
 
 impl Config {
@@ -157,7 +163,35 @@ impl Config {
             max_in_flight: settings.max_in_flight.get(),
             header_read_timeout: HEADER_READ_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            max_conns_per_client: (!settings.no_rate_limit)
+                .then_some(settings.max_conns_per_client.get()),
+            onion_listen: settings.onion_listen,
+            onion_address: settings
+                .onion_address
+                .as_deref()
+                .map(check_onion_address)
+                .transpose()?,
         })
+    }
+}
+
+/// A v3 onion address: 56 base32 characters and `.onion`, any case; returned in lowercase.
+fn check_onion_address(name: &str) -> Result<String, Error> {
+    let lower = name.trim().to_ascii_lowercase();
+    let valid = lower.strip_suffix(".onion").is_some_and(|label| {
+        label.len() == 56
+            && label
+                .bytes()
+                .all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7'))
+    });
+    if valid {
+        Ok(lower)
+    } else {
+        Err(Error::Config(format!(
+            "--onion-address \"{}\" is not a v3 onion address (56 letters and digits 2-7, \
+             then .onion): copy it from the hostname file in the onion service's folder",
+            name.escape_debug()
+        )))
     }
 }
 
@@ -272,8 +306,8 @@ mod tests {
         let limits = config.rate_limits.unwrap();
         assert_eq!(limits.burst.get(), 10);
         assert_eq!(limits.refill, Duration::from_secs(6));
-        assert_eq!(limits.global_burst.get(), 30);
-        assert_eq!(limits.global_per_sec.get(), 5);
+        assert_eq!(limits.global_burst.get(), 1000);
+        assert_eq!(limits.global_per_sec.get(), 500);
         assert_eq!(config.recipients.keys().len(), 1);
     }
 

@@ -18,6 +18,7 @@ pub mod form;
 pub mod handlers;
 pub mod pages;
 pub mod process;
+pub mod proxy_protocol;
 pub mod rate_limit;
 pub mod response;
 pub mod routes;
@@ -57,11 +58,30 @@ pub async fn run(
         address: config.listen.to_string(),
         reason: e.to_string(),
     })?;
+    let onion = match config.onion_listen {
+        Some(onion_address) => {
+            Some(
+                TcpListener::bind(onion_address)
+                    .await
+                    .map_err(|e| Error::Listen {
+                        address: onion_address.to_string(),
+                        reason: e.to_string(),
+                    })?,
+            )
+        }
+        None => None,
+    };
     let store = Store::open(&config.data_dir)?;
     describe(&config);
     let limits = ConnectionLimits {
         header_read_timeout: config.header_read_timeout,
         max_connections: config.max_connections,
+        max_per_client: config.max_conns_per_client,
+        trusted_proxies: config
+            .trusted_proxies
+            .iter()
+            .map(|ip| ip.to_canonical())
+            .collect(),
         // Every request ends within the request timeout; a little more for the answer.
         shutdown_grace: config.request_timeout + Duration::from_secs(5),
     };
@@ -69,8 +89,16 @@ pub async fn run(
     let forgetting = tokio::spawn(forget_old_periodically(state.clone()));
 
     // For people and for scripts; a closed stdout must not stop the server.
+    if let Some(onion) = &onion
+        && let Ok(onion_address) = onion.local_addr()
+    {
+        let _ = writeln!(
+            std::io::stdout(),
+            "onion listener (PROXY protocol) on {onion_address}"
+        );
+    }
     let _ = writeln!(std::io::stdout(), "listening on http://{address}");
-    serve::serve(app(state), listener, limits, shutdown).await;
+    serve::serve(app(state), listener, onion, limits, shutdown).await;
 
     forgetting.abort();
     store.close().await?;
@@ -117,6 +145,10 @@ fn describe(config: &Config) {
             config.body_limit,
             store::MAX_RECORD_BYTES
         );
+    }
+    match config.max_conns_per_client {
+        Some(cap) => tracing::info!("at most {cap} open connections per client"),
+        None => tracing::warn!("no cap on connections per client (--no-rate-limit)"),
     }
     if !config.trusted_proxies.is_empty() {
         tracing::info!(

@@ -11,8 +11,11 @@
 //! the rightmost hop that is not itself a trusted proxy, since hops to its left were written by
 //! the client and cannot be believed.
 //!
-//! The global limiter catches floods from many addresses, and clients that all look alike (Tor
-//! users reach an onion service from 127.0.0.1).
+//! On the onion listener every visitor arrives from the local Tor daemon; there the key is the
+//! visitor's Tor circuit, from the PROXY line the daemon sends first ([`crate::proxy_protocol`]).
+//!
+//! The global limiter is a ceiling sized from what the server can store, not from normal
+//! traffic: set low, anyone with enough addresses could keep it empty and refuse everyone.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -30,6 +33,8 @@ use tower_governor::GovernorError;
 use tower_governor::governor::{GovernorConfig, GovernorConfigBuilder};
 use tower_governor::key_extractor::{GlobalKeyExtractor, KeyExtractor};
 use zeroize::Zeroizing;
+
+use crate::proxy_protocol::ProxiedClient;
 
 /// The limits on `POST /sign`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +152,27 @@ impl ClientKey {
     }
 }
 
+impl ClientKey {
+    /// The limiter's key for a client behind the onion listener's PROXY line.
+    pub fn key_of_proxied(&self, client: ProxiedClient) -> Option<[u8; 16]> {
+        match client {
+            ProxiedClient::Address(address) => self.key_of(address),
+            ProxiedClient::Circuit(id) => self.key_of_bytes(b"tor circuit", &id.to_be_bytes()),
+            ProxiedClient::Unknown => self.key_of_bytes(b"unknown proxied", &[]),
+        }
+    }
+
+    fn key_of_bytes(&self, label: &[u8], bytes: &[u8]) -> Option<[u8; 16]> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret[..]).ok()?;
+        mac.update(label);
+        mac.update(bytes);
+        let digest = mac.finalize().into_bytes();
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&digest[..16]);
+        Some(key)
+    }
+}
+
 impl fmt::Debug for ClientKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientKey")
@@ -160,6 +186,13 @@ impl KeyExtractor for ClientKey {
     type Key = [u8; 16];
 
     fn extract<T>(&self, request: &Request<T>) -> Result<Self::Key, GovernorError> {
+        // From the onion listener: the Tor circuit (or the PROXY line's address) is the client;
+        // forwarded-address headers there are anyone's to write, and are not read.
+        if let Some(client) = request.extensions().get::<ProxiedClient>() {
+            return self
+                .key_of_proxied(*client)
+                .ok_or(GovernorError::UnableToExtractKey);
+        }
         let peer = request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()

@@ -12,7 +12,10 @@
 //! around every route, outermost first:
 //!   request log (method, route, status, latency; no address, no URI, no time of day)
 //!   security headers (also on every error page)
+//!   Onion-Location on clear-web pages, when an onion address is configured
 //!   error pages: an AppError's, or one for a bare error status (408, 413, 405, 500, 503)
+//!   request headers over 16 KiB (→ 431; hyper itself answers a bare 431 above its own
+//!   limit of about 400 KiB or 100 headers, and a bare 400 for what it cannot parse)
 //!   panic catcher (→ plain 500)
 //!   load shedding at the in-flight limit (→ 503)
 //!   request timeout (→ 408)
@@ -40,6 +43,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::app_error::{self, AppError};
 use crate::handlers;
+use crate::proxy_protocol::ProxiedClient;
 use crate::state::AppState;
 
 /// The pages' Content Security Policy: the stylesheet from this site, forms posted only here,
@@ -86,6 +90,7 @@ pub fn app(state: AppState) -> Router {
 pub fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
     let config = state.config();
     let headers = Arc::new(security_headers(config.tls_served));
+    let onion_address: Option<Arc<str>> = config.onion_address.as_deref().map(Arc::from);
     routes
         .layer(
             ServiceBuilder::new()
@@ -94,10 +99,15 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
                     headers,
                     add_security_headers,
                 ))
+                .layer(middleware::from_fn_with_state(
+                    onion_address,
+                    add_onion_location,
+                ))
                 .layer(middleware::map_response_with_state(
                     state.clone(),
                     app_error::error_pages,
                 ))
+                .layer(middleware::from_fn(refuse_oversized_headers))
                 // The panic catcher's body type, back to axum's.
                 .map_response(IntoResponse::into_response)
                 .layer(CatchPanicLayer::custom(app_error::panic_response))
@@ -156,6 +166,55 @@ async fn add_security_headers(
     // Nothing here sets either, and nothing ever may.
     out.remove(header::SERVER);
     out.remove(header::SET_COOKIE);
+    response
+}
+
+/// The most request-line and header bytes a request may carry. Browsers send a few KiB; more
+/// is a broken client or an attempt to make each connection cost memory.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+async fn refuse_oversized_headers(request: Request, next: Next) -> Response {
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    let line_bytes = request.uri().to_string().len() + request.method().as_str().len() + 12;
+    if header_bytes + line_bytes > MAX_HEADER_BYTES {
+        return AppError::HeadersTooLarge.into_response();
+    }
+    next.run(request).await
+}
+
+/// Tells Tor Browser that this page is also an onion service (on pages only, and only on the
+/// clear-web entrance: the onion listener's requests carry their PROXY line's client).
+async fn add_onion_location(
+    State(onion_address): State<Option<Arc<str>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let target = match &onion_address {
+        Some(onion) if request.extensions().get::<ProxiedClient>().is_none() => {
+            let path = request
+                .uri()
+                .path_and_query()
+                .map_or("/", |path| path.as_str());
+            HeaderValue::try_from(format!("http://{onion}{path}")).ok()
+        }
+        _ => None,
+    };
+    let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
+    if let Some(target) = target
+        && is_page
+    {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("onion-location"), target);
+    }
     response
 }
 

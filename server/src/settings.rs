@@ -120,13 +120,30 @@ pub struct Settings {
     #[arg(long, value_name = "SECS", env = "SEALFORM_RATE_REFILL_SECS", default_value_t = NonZeroU64::new(6).unwrap())]
     pub rate_refill_secs: NonZeroU64,
 
-    /// Submissions all addresses together may send in a burst.
-    #[arg(long, value_name = "N", env = "SEALFORM_GLOBAL_RATE_BURST", default_value_t = NonZeroU32::new(30).unwrap())]
+    /// Submissions all addresses together may send in a burst: a ceiling near what the server
+    /// can store, not a guess at normal traffic (see docs/PERFORMANCE.md).
+    #[arg(long, value_name = "N", env = "SEALFORM_GLOBAL_RATE_BURST", default_value_t = NonZeroU32::new(1000).unwrap())]
     pub global_rate_burst: NonZeroU32,
 
     /// Submissions per second all addresses together may send after the burst.
-    #[arg(long, value_name = "N", env = "SEALFORM_GLOBAL_RATE_PER_SEC", default_value_t = NonZeroU32::new(5).unwrap())]
+    #[arg(long, value_name = "N", env = "SEALFORM_GLOBAL_RATE_PER_SEC", default_value_t = NonZeroU32::new(500).unwrap())]
     pub global_rate_per_sec: NonZeroU32,
+
+    /// Open connections one client address (IPv6: its /64) or one Tor circuit may hold.
+    /// Trusted proxies are exempt: they must cap their own clients. Lifted by --no-rate-limit.
+    #[arg(long, value_name = "N", env = "SEALFORM_MAX_CONNS_PER_CLIENT", default_value_t = NonZeroUsize::new(64).unwrap())]
+    pub max_conns_per_client: NonZeroUsize,
+
+    /// A second listener, for the local Tor daemon only: its onion service must send a PROXY
+    /// line first on each connection (`HiddenServiceExportCircuitID haproxy`), so that limits
+    /// apply per Tor circuit. A connection without a valid PROXY line is dropped.
+    #[arg(long, value_name = "ADDR", env = "SEALFORM_ONION_LISTEN")]
+    pub onion_listen: Option<SocketAddr>,
+
+    /// The site's onion address (56 characters + `.onion`): pages on the clear-web site then
+    /// carry an `Onion-Location` header, so Tor Browser offers the onion service.
+    #[arg(long, value_name = "NAME.onion", env = "SEALFORM_ONION_ADDRESS")]
+    pub onion_address: Option<String>,
 
     /// Turns both rate limits off (for benchmarks on a private network only).
     #[arg(

@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use seal::{EXPORT_INDEX_FILE, ExportIndex, RecipientSetFingerprint, RecordId};
 use sled::Transactional;
@@ -82,13 +83,7 @@ impl Store {
             reason,
         };
         check_private_folder(dir).map_err(data_dir_error)?;
-        let db = sled::Config::new()
-            .path(dir)
-            .segment_size(SEGMENT_SIZE)
-            // Every sync is the flusher's own, after the records it answers for.
-            .flush_every_ms(None)
-            .open()
-            .map_err(|e| data_dir_error(describe_open_error(&e)))?;
+        let db = open_when_unlocked(dir).map_err(|e| data_dir_error(describe_open_error(&e)))?;
         // sled has just created (or found) its files: make their names durable too.
         for folder in [dir.to_path_buf(), dir.join("blobs")] {
             sync_folder(&folder)
@@ -325,12 +320,36 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// How long opening waits for the folder's lock: a store closed in this same process can hold
+/// it a moment longer, while sled's own threads let go of the database.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+fn open_when_unlocked(dir: &Path) -> sled::Result<sled::Db> {
+    let started = Instant::now();
+    loop {
+        let opened = sled::Config::new()
+            .path(dir)
+            .segment_size(SEGMENT_SIZE)
+            // Every sync is the flusher's own, after the records it answers for.
+            .flush_every_ms(None)
+            .open();
+        match opened {
+            Err(e) if is_lock_error(&e) && started.elapsed() < LOCK_WAIT => {
+                thread::sleep(Duration::from_millis(20));
+            }
+            opened => return opened,
+        }
+    }
+}
+
+fn is_lock_error(e: &sled::Error) -> bool {
+    let text = e.to_string();
+    text.contains("lock") || text.contains("WouldBlock") || text.contains("temporarily unavailable")
+}
+
 fn describe_open_error(e: &sled::Error) -> String {
     let text = e.to_string();
-    if text.contains("lock")
-        || text.contains("WouldBlock")
-        || text.contains("temporarily unavailable")
-    {
+    if is_lock_error(e) {
         format!("{text} (is a sealform-server already using this folder? stop it first)")
     } else {
         text

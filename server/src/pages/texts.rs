@@ -84,6 +84,8 @@ pub struct Texts {
     pub server_error: Message,
     /// 405: a method the address does not take.
     pub method_not_allowed: Message,
+    /// 431: the request's headers are too large.
+    pub headers_too_large: Message,
     /// 408: the request took too long to arrive.
     pub timeout: Message,
     /// 503: too busy, or the store could not save.
@@ -212,6 +214,12 @@ pub static ENGLISH: Texts = Texts {
     method_not_allowed: Message {
         title: "This address does not take that request",
         body: "Nothing was saved. The letter and its form are on the front page.",
+    },
+    headers_too_large: Message {
+        title: "Your browser sent more than this site reads",
+        body: "Nothing was saved: the request carried too much extra information (very large \
+            cookies or headers, often from a browser extension). Your text is still in the form: \
+            go back and send again, or use a private window.",
     },
     timeout: Message {
         title: "Your answers took too long to arrive",

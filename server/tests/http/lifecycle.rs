@@ -68,9 +68,11 @@ async fn a_panicking_handler_answers_a_plain_500_with_the_headers() {
     let limits = ConnectionLimits {
         header_read_timeout: Duration::from_secs(10),
         max_connections: 8,
+        max_per_client: None,
+        trusted_proxies: Vec::new().into(),
         shutdown_grace: Duration::from_secs(5),
     };
-    let serving = tokio::spawn(serve(app, listener, limits, async {
+    let serving = tokio::spawn(serve(app, listener, None, limits, async {
         let _ = stopped.await;
     }));
 

@@ -190,3 +190,93 @@ async fn requests_over_the_in_flight_limit_get_a_busy_page() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_holding_thousands_of_slow_connections_does_not_stop_another() {
+    const FLOOD: usize = 2_000;
+    let server = TestServer::start_with(|config| {
+        // The flood stays open far longer than the test; only the per-client cap can help.
+        config.header_read_timeout = Duration::from_secs(60);
+        config.max_conns_per_client = Some(64);
+    })
+    .await;
+    // The flood: 2,000 connections from one address at once, each sending a request line and
+    // then nothing.
+    let mut connecting = tokio::task::JoinSet::new();
+    for _ in 0..FLOOD {
+        let address = server.address;
+        connecting.spawn(async move {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+            let connect = tokio::time::timeout(Duration::from_secs(2), socket.connect(address));
+            let mut stream = connect.await.ok()?.ok()?;
+            stream.write_all(b"GET / HTTP/1.1\r\n").await.ok()?;
+            Some(stream)
+        });
+    }
+    let mut flood = Vec::with_capacity(FLOOD);
+    while let Some(connected) = connecting.join_next().await {
+        flood.extend(connected.unwrap());
+    }
+    assert!(
+        flood.len() > 1_100,
+        "the flood outnumbers the server's 1,024 connections ({})",
+        flood.len()
+    );
+
+    let started = std::time::Instant::now();
+    let other = client_from("127.0.0.3");
+    let signing = async {
+        let token = crate::support::fresh_token(&other, &server).await;
+        crate::support::post_form(
+            &other,
+            &server,
+            crate::support::valid_form(&token, "Still Heard"),
+        )
+        .await
+        .status()
+    };
+    let signed = tokio::time::timeout(Duration::from_secs(3), signing).await;
+    assert!(
+        matches!(signed, Ok(status) if status == 200),
+        "another address could not sign within 3 s while one address flooded ({:?})",
+        started.elapsed()
+    );
+    drop(flood);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn oversized_request_headers_get_431_with_a_page_and_the_headers() {
+    let server = TestServer::start().await;
+    let client = client();
+    let big = client
+        .get(server.url("/"))
+        .header("x-filler", "a".repeat(20 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 431);
+    assert_security_headers(&big, "431");
+    assert!(
+        big.text()
+            .await
+            .unwrap()
+            .contains(texts("en").headers_too_large.title)
+    );
+    let hundred_kb = client
+        .get(server.url("/"))
+        .header("x-filler", "a".repeat(100 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hundred_kb.status(), 431, "a 100 KB header is refused");
+    let usual = client
+        .get(server.url("/"))
+        .header("x-filler", "a".repeat(8 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(usual.status(), 200);
+    server.stop().await;
+}

@@ -3,6 +3,7 @@
 mod golden;
 mod lifecycle;
 mod limits;
+mod onion;
 mod pages;
 mod submissions;
 mod support;

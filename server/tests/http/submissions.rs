@@ -231,7 +231,7 @@ async fn a_store_failure_says_not_saved_and_frees_the_token() {
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let router: Router = app(AppState::new(config, store.clone()));
-    let serving = tokio::spawn(serve(router, listener, connection_limits(), async {
+    let serving = tokio::spawn(serve(router, listener, None, connection_limits(), async {
         let _ = stopped.await;
     }));
     // The disk "fails": the store refuses every write from now on.
@@ -273,6 +273,8 @@ fn connection_limits() -> ConnectionLimits {
     ConnectionLimits {
         header_read_timeout: Duration::from_secs(10),
         max_connections: 64,
+        max_per_client: None,
+        trusted_proxies: Vec::new().into(),
         shutdown_grace: Duration::from_secs(5),
     }
 }

@@ -51,6 +51,9 @@ pub fn config(data_dir: &Path, identity: &x25519::Identity) -> Config {
         max_in_flight: 256,
         header_read_timeout: HEADER_READ_TIMEOUT,
         max_connections: MAX_CONNECTIONS,
+        max_conns_per_client: Some(64),
+        onion_listen: None,
+        onion_address: None,
     }
 }
 
