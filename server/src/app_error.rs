@@ -16,7 +16,7 @@ use crate::body::BodyError;
 use crate::campaign::Campaign;
 use crate::form::FormProblem;
 use crate::pages::{self, Message, texts};
-use crate::response::{HTML, html};
+use crate::response::{HTML, OwnAnswer, html};
 use crate::state::AppState;
 use crate::submit::SubmitError;
 
@@ -138,7 +138,8 @@ pub async fn error_pages(State(state): State<AppState>, response: Response) -> R
         return error.page(state.campaign());
     }
     let status = response.status();
-    let has_page = response.headers().get(header::CONTENT_TYPE) == Some(&HTML);
+    let has_page = response.headers().get(header::CONTENT_TYPE) == Some(&HTML)
+        || response.extensions().get::<OwnAnswer>().is_some();
     if has_page || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }

@@ -63,6 +63,8 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// Open connections at once.
     pub max_connections: usize,
+    /// Free bytes the data folder's file system keeps in reserve; below it nothing is stored.
+    pub disk_reserve_bytes: u64,
     /// Open connections one client may hold; `None` when rate limits are off.
     pub max_conns_per_client: Option<usize>,
     /// The onion listener's address, if there is one.
@@ -163,6 +165,7 @@ impl Config {
             max_in_flight: settings.max_in_flight.get(),
             header_read_timeout: HEADER_READ_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            disk_reserve_bytes: settings.disk_reserve_mib.saturating_mul(1024 * 1024),
             max_conns_per_client: (!settings.no_rate_limit)
                 .then_some(settings.max_conns_per_client.get()),
             onion_listen: settings.onion_listen,

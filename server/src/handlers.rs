@@ -15,7 +15,7 @@ use crate::app_error::AppError;
 use crate::body;
 use crate::form::{FieldProblem, FormInput};
 use crate::pages::{self, FormView, Notice};
-use crate::response::{html, html_with_answers};
+use crate::response::{OwnAnswer, html, html_with_answers};
 use crate::state::AppState;
 use crate::submit::{self, Outcome};
 
@@ -41,9 +41,22 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// `GET /healthz`: for supervisors and load balancers.
-pub async fn healthz() -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()
+/// `GET /healthz`: for supervisors and load balancers; 503 with the reason when the server
+/// cannot store submissions.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let plain = [(header::CONTENT_TYPE, "text/plain; charset=utf-8")];
+    if submit::short_of_space(&state) {
+        let free_mib = state.store().free_bytes().unwrap_or(0) / (1024 * 1024);
+        let reserve_mib = state.config().disk_reserve_bytes / (1024 * 1024);
+        let reason = format!(
+            "low disk space: {free_mib} MiB free, below the reserve of {reserve_mib} MiB; \
+             new submissions are refused until space is freed"
+        );
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, plain, reason).into_response();
+        response.extensions_mut().insert(OwnAnswer);
+        return response;
+    }
+    (plain, "ok").into_response()
 }
 
 /// Any unknown address.
@@ -74,6 +87,13 @@ pub async fn sign(State(state): State<AppState>, request: Request) -> Result<Res
             let notice = retry.token_problem.map(Notice::Token);
             let page = render_form(&state, &retry.input, &retry.problems, notice, token);
             html_with_answers(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Outcome::ShortOfSpace(input) => {
+            // The token was not used: the very same form can be sent again later.
+            let token = input.token().map(str::to_owned).unwrap_or_default();
+            let notice = Some(Notice::ShortOfSpace);
+            let page = render_form(&state, &input, &[], notice, &token);
+            html_with_answers(StatusCode::SERVICE_UNAVAILABLE, page)
         }
         Outcome::ResentWithOtherAnswers(input) => {
             let token = state.token_key().issue(now);

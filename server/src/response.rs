@@ -9,6 +9,11 @@ use zeroize::Zeroizing;
 /// The content type of every page.
 pub const HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
 
+/// Marks a response whose error status carries its own answer for machines (`/healthz`), which
+/// the error-page layer must leave as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnAnswer;
+
 /// A page with `status`.
 pub fn html(status: StatusCode, page: String) -> Response {
     (status, [(header::CONTENT_TYPE, HTML)], page).into_response()

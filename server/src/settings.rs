@@ -129,6 +129,16 @@ pub struct Settings {
     #[arg(long, value_name = "N", env = "SEALFORM_GLOBAL_RATE_PER_SEC", default_value_t = NonZeroU32::new(500).unwrap())]
     pub global_rate_per_sec: NonZeroU32,
 
+    /// Free disk space, in MiB, kept in reserve on the data folder's file system: below it, new
+    /// submissions get a "try later" page that keeps the answers, and /healthz says why.
+    #[arg(
+        long,
+        value_name = "MIB",
+        env = "SEALFORM_DISK_RESERVE_MIB",
+        default_value_t = 256
+    )]
+    pub disk_reserve_mib: u64,
+
     /// Open connections one client address (IPv6: its /64) or one Tor circuit may hold.
     /// Trusted proxies are exempt: they must cap their own clients. Lifted by --no-rate-limit.
     #[arg(long, value_name = "N", env = "SEALFORM_MAX_CONNS_PER_CLIENT", default_value_t = NonZeroUsize::new(64).unwrap())]

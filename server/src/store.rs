@@ -63,6 +63,7 @@ pub struct Store {
 
 #[derive(Debug)]
 struct Inner {
+    dir: PathBuf,
     records: sled::Tree,
     recipients: sled::Tree,
     meta: sled::Tree,
@@ -115,6 +116,7 @@ impl Store {
 
         Ok(Store {
             inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
                 records,
                 recipients,
                 meta,
@@ -146,6 +148,12 @@ impl Store {
         self.wait_durable().await?;
         self.inner.signatures.fetch_add(1, Ordering::Relaxed);
         Ok(id)
+    }
+
+    /// Bytes free for this process on the data folder's file system.
+    pub fn free_bytes(&self) -> std::io::Result<u64> {
+        let stats = rustix::fs::statvfs(&self.inner.dir)?;
+        Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
     }
 
     /// How many records have been stored and acknowledged.

@@ -26,6 +26,9 @@ pub enum Outcome {
     Trapped,
     /// Something needs the person's attention: show the form again with every answer.
     Retry(Retry),
+    /// The disk is nearly full: nothing was stored and the token was not used. Show the answers
+    /// again, to send once there is room.
+    ShortOfSpace(FormInput),
     /// The form's token was already used with other answers: the earlier ones were stored,
     /// these were not. Show them again with a fresh token; sending again adds a submission.
     ResentWithOtherAnswers(FormInput),
@@ -81,6 +84,9 @@ pub async fn submit(
             submission,
             nonce,
         } => {
+            if short_of_space(state) {
+                return Ok(Outcome::ShortOfSpace(input));
+            }
             let answers = state.token_key().digest_answers(&submission);
             match state.used_tokens().claim(nonce, answers, now) {
                 Claim::Fresh => store(state, submission, nonce).await,
@@ -129,6 +135,18 @@ fn check(state: &AppState, body: &[u8], now: SystemTime) -> Result<Checked, Subm
             }),
         },
     )
+}
+
+/// Whether free disk space is below the configured reserve. Checked before every store, so a
+/// full disk never leaves half a record, and signing resumes by itself once space returns.
+pub fn short_of_space(state: &AppState) -> bool {
+    match state.store().free_bytes() {
+        Ok(free) => free < state.config().disk_reserve_bytes,
+        Err(error) => {
+            tracing::warn!("cannot read the free disk space: {error}");
+            false
+        }
+    }
 }
 
 /// Seals and stores a form whose token was just claimed. If saving fails the token is

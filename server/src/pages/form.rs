@@ -71,6 +71,8 @@ pub enum Notice {
     Token(TokenProblem),
     /// The same form was sent before with other answers: those were received, these were not.
     ResentWithOtherAnswers,
+    /// The server is short of disk space: nothing was saved; send again later.
+    ShortOfSpace,
 }
 
 /// One problem, in words, for the summary and next to its field.
@@ -183,6 +185,7 @@ pub fn form_page(campaign: &Campaign, view: &FormView) -> String {
         notice: view.notice.map(|notice| match notice {
             Notice::Token(problem) => t.token_problem(problem),
             Notice::ResentWithOtherAnswers => t.resent_other_answers,
+            Notice::ShortOfSpace => t.short_of_space,
         }),
         signatures: (t.signatures)(view.signatures),
         token_field: TOKEN_FIELD,

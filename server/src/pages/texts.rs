@@ -69,6 +69,8 @@ pub struct Texts {
     pub token_expired: &'static str,
     /// The same form was sent again with changed answers (409).
     pub resent_other_answers: &'static str,
+    /// The server is short of disk space (503).
+    pub short_of_space: &'static str,
 
     /// The page after a successful submission.
     pub thanks: Message,
@@ -176,6 +178,9 @@ pub static ENGLISH: Texts = Texts {
     token_invalid: "This copy of the form is out of date (the site may have restarted), so \
         nothing was saved yet. Your answers are kept below \u{2014} please press Send again.",
     token_too_young: "Please wait a moment and press Send again \u{2014} your answers are kept.",
+    short_of_space: "Your answers could not be saved just now: the server is short of storage \
+        space. Nothing was saved. Your answers are kept below \u{2014} please press Send again \
+        later (in an hour, or tomorrow), and keep this page open until then.",
     resent_other_answers: "This form was already sent, and the answers sent then were \
         received. The changed answers below were not saved. If you want them saved too, press \
         Send again: that adds a second, separate submission.",

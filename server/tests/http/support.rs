@@ -52,6 +52,7 @@ pub fn config(data_dir: &Path, identity: &x25519::Identity) -> Config {
         header_read_timeout: HEADER_READ_TIMEOUT,
         max_connections: MAX_CONNECTIONS,
         max_conns_per_client: Some(64),
+        disk_reserve_bytes: 0,
         onion_listen: None,
         onion_address: None,
     }
