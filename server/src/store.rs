@@ -27,8 +27,8 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -64,10 +64,24 @@ pub struct Store {
 #[derive(Debug)]
 struct Inner {
     dir: PathBuf,
+    signatures: AtomicU64,
+    /// Set by [`Store::close`]: every later write is refused, and nothing is reopened.
+    closed: AtomicBool,
+    /// The open database; `None` while it is being reopened or after a reopening failed.
+    database: RwLock<Option<Arc<Database>>>,
+    /// One reopening at a time.
+    reopening: Mutex<()>,
+}
+
+/// One opening of sled. A write or sync error marks it failed: sled's errors are sticky (its
+/// log is unusable after one), so the next write reopens it, and sled's recovery discards
+/// whatever was not synced. Nothing acknowledged is lost: acknowledged means synced.
+#[derive(Debug)]
+struct Database {
     records: sled::Tree,
     recipients: sled::Tree,
     meta: sled::Tree,
-    signatures: AtomicU64,
+    failed: AtomicBool,
     /// `None` once closed.
     flusher: Mutex<Option<mpsc::Sender<FlushWait>>>,
     flusher_thread: Mutex<Option<thread::JoinHandle<()>>>,
@@ -79,11 +93,175 @@ type FlushWait = oneshot::Sender<Result<(), String>>;
 impl Store {
     /// Opens (or creates) the store in `dir` and starts its flusher.
     pub fn open(dir: &Path) -> Result<Store, Error> {
+        check_private_folder(dir).map_err(|reason| Error::DataDir {
+            path: dir.to_path_buf(),
+            reason,
+        })?;
+        let (database, signatures) = Database::open(dir)?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
+                signatures: AtomicU64::new(signatures),
+                closed: AtomicBool::new(false),
+                database: RwLock::new(Some(Arc::new(database))),
+                reopening: Mutex::new(()),
+            }),
+        })
+    }
+
+    /// Stores a sealed record with its recipient-set fingerprint under a fresh random id and
+    /// returns only once the log file holding it is synced. A record over
+    /// [`MAX_RECORD_BYTES`] is refused.
+    pub async fn put(
+        &self,
+        record: Vec<u8>,
+        recipients: RecipientSetFingerprint,
+    ) -> Result<RecordId, Error> {
+        if record.len() > MAX_RECORD_BYTES {
+            return Err(Error::RecordTooLarge {
+                size: record.len(),
+                limit: MAX_RECORD_BYTES,
+            });
+        }
+        let database = self.database_for_writing().await?;
+        let writing = Arc::clone(&database);
+        let stored = async {
+            let id = tokio::task::spawn_blocking(move || writing.insert(&record, recipients))
+                .await
+                .map_err(|e| Error::Store(format!("the insert task failed: {e}")))??;
+            database.wait_durable().await?;
+            Ok(id)
+        }
+        .await;
+        match stored {
+            Ok(id) => {
+                self.inner.signatures.fetch_add(1, Ordering::Relaxed);
+                Ok(id)
+            }
+            Err(error) => {
+                database.failed.store(true, Ordering::Relaxed);
+                Err(error)
+            }
+        }
+    }
+
+    /// Bytes free for this process on the data folder's file system.
+    pub fn free_bytes(&self) -> std::io::Result<u64> {
+        let stats = rustix::fs::statvfs(&self.inner.dir)?;
+        Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
+    }
+
+    /// How many records have been stored and acknowledged.
+    pub fn signature_count(&self) -> u64 {
+        self.inner.signatures.load(Ordering::Relaxed)
+    }
+
+    /// Flushes once more and stops the flusher; later `put`s fail. Call on shutdown.
+    pub async fn close(&self) -> Result<(), Error> {
+        self.inner.closed.store(true, Ordering::Relaxed);
+        let Some(database) = self.inner.current() else {
+            return Ok(());
+        };
+        let flushed = database.wait_durable().await;
+        tokio::task::spawn_blocking(move || database.stop_flusher())
+            .await
+            .map_err(|e| Error::Store(format!("the flusher did not stop: {e}")))??;
+        flushed
+    }
+
+    /// Writes every record as `<out>/<id>.age` plus `<out>/index.tsv`; returns how many.
+    /// Records are immutable, so exporting again into the same folder rewrites the same bytes.
+    pub fn export(&self, out: &Path) -> Result<usize, Error> {
+        let database = self
+            .inner
+            .current()
+            .ok_or_else(|| Error::Store("the store is not open".into()))?;
+        let export_error = |path: PathBuf, reason: String| Error::Export { path, reason };
+        fs::create_dir_all(out).map_err(|e| export_error(out.to_path_buf(), e.to_string()))?;
+        let mut index = ExportIndex::default();
+        // Counted while writing: sled's `len()` would walk the whole tree again.
+        let mut exported = 0;
+        for entry in database.records.iter() {
+            let (key, record) = entry.map_err(|e| Error::Store(e.to_string()))?;
+            let id = record_id_from_key(&key)?;
+            let fingerprint = database.fingerprint_of(&key)?;
+            let path = out.join(format!("{id}.age"));
+            write_file_synced(&path, &record).map_err(|e| export_error(path, e.to_string()))?;
+            index.push(id, fingerprint);
+            exported += 1;
+        }
+        let index_path = out.join(EXPORT_INDEX_FILE);
+        write_file_synced(&index_path, index.to_text().as_bytes())
+            .map_err(|e| export_error(index_path, e.to_string()))?;
+        Ok(exported)
+    }
+
+    /// The open database, reopened first if a write failed on it (or a reopening did).
+    async fn database_for_writing(&self) -> Result<Arc<Database>, Error> {
+        if self.inner.closed.load(Ordering::Relaxed) {
+            return Err(Error::Store("the store is closed".into()));
+        }
+        match self.inner.current() {
+            Some(database) if !database.failed.load(Ordering::Relaxed) => Ok(database),
+            failed => {
+                let inner = Arc::clone(&self.inner);
+                tokio::task::spawn_blocking(move || inner.reopen(failed))
+                    .await
+                    .map_err(|e| Error::Store(format!("the reopening task failed: {e}")))?
+            }
+        }
+    }
+}
+
+impl Inner {
+    fn current(&self) -> Option<Arc<Database>> {
+        self.database
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Closes `failed` (unless another writer already replaced it) and opens the folder again.
+    fn reopen(&self, failed: Option<Arc<Database>>) -> Result<Arc<Database>, Error> {
+        let _one_at_a_time = lock(&self.reopening);
+        let current = self.current();
+        let same = match (&current, &failed) {
+            (Some(current), Some(failed)) => Arc::ptr_eq(current, failed),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same && let Some(current) = current {
+            return Ok(current);
+        }
+        drop(current);
+        // Every handle to the old database must go before sled lets the folder open again.
+        *self
+            .database
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        if let Some(failed) = failed {
+            failed.stop_flusher()?;
+        }
+        tracing::warn!("a write to the store failed: reopening it");
+        let (database, signatures) = Database::open(&self.dir)?;
+        let database = Arc::new(database);
+        self.signatures.store(signatures, Ordering::Relaxed);
+        *self
+            .database
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&database));
+        tracing::info!("the store is open again");
+        Ok(database)
+    }
+}
+
+impl Database {
+    /// Opens sled in `dir`, syncs the folder, starts the flusher; returns the signature count.
+    fn open(dir: &Path) -> Result<(Database, u64), Error> {
         let data_dir_error = |reason: String| Error::DataDir {
             path: dir.to_path_buf(),
             reason,
         };
-        check_private_folder(dir).map_err(data_dir_error)?;
         let db = open_when_unlocked(dir).map_err(|e| data_dir_error(describe_open_error(&e)))?;
         // sled has just created (or found) its files: make their names durable too.
         for folder in [dir.to_path_buf(), dir.join("blobs")] {
@@ -108,100 +286,24 @@ impl Store {
             .unwrap_or(0);
 
         let (sender, receiver) = mpsc::channel();
-        let flusher_db = db.clone();
         let flusher_thread = thread::Builder::new()
             .name("sealform-flusher".into())
-            .spawn(move || run_flusher(&flusher_db, &log, &receiver))
+            .spawn(move || run_flusher(&db, &log, &receiver))
             .map_err(|e| data_dir_error(format!("cannot start the flusher thread: {e}")))?;
-
-        Ok(Store {
-            inner: Arc::new(Inner {
-                dir: dir.to_path_buf(),
-                records,
-                recipients,
-                meta,
-                signatures: AtomicU64::new(signatures),
-                flusher: Mutex::new(Some(sender)),
-                flusher_thread: Mutex::new(Some(flusher_thread)),
-            }),
-        })
-    }
-
-    /// Stores a sealed record with its recipient-set fingerprint under a fresh random id and
-    /// returns only once the log file holding it is synced. A record over
-    /// [`MAX_RECORD_BYTES`] is refused.
-    pub async fn put(
-        &self,
-        record: Vec<u8>,
-        recipients: RecipientSetFingerprint,
-    ) -> Result<RecordId, Error> {
-        if record.len() > MAX_RECORD_BYTES {
-            return Err(Error::RecordTooLarge {
-                size: record.len(),
-                limit: MAX_RECORD_BYTES,
-            });
-        }
-        let inner = Arc::clone(&self.inner);
-        let id = tokio::task::spawn_blocking(move || inner.insert(&record, recipients))
-            .await
-            .map_err(|e| Error::Store(format!("the insert task failed: {e}")))??;
-        self.wait_durable().await?;
-        self.inner.signatures.fetch_add(1, Ordering::Relaxed);
-        Ok(id)
-    }
-
-    /// Bytes free for this process on the data folder's file system.
-    pub fn free_bytes(&self) -> std::io::Result<u64> {
-        let stats = rustix::fs::statvfs(&self.inner.dir)?;
-        Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
-    }
-
-    /// How many records have been stored and acknowledged.
-    pub fn signature_count(&self) -> u64 {
-        self.inner.signatures.load(Ordering::Relaxed)
-    }
-
-    /// Flushes once more and stops the flusher; later `put`s fail. Call on shutdown.
-    pub async fn close(&self) -> Result<(), Error> {
-        self.wait_durable().await?;
-        let sender = lock(&self.inner.flusher).take();
-        drop(sender);
-        let handle = lock(&self.inner.flusher_thread).take();
-        if let Some(handle) = handle {
-            tokio::task::spawn_blocking(move || handle.join())
-                .await
-                .map_err(|e| Error::Store(format!("the flusher did not stop: {e}")))?
-                .map_err(|_| Error::Store("the flusher thread panicked".into()))?;
-        }
-        Ok(())
-    }
-
-    /// Writes every record as `<out>/<id>.age` plus `<out>/index.tsv`; returns how many.
-    /// Records are immutable, so exporting again into the same folder rewrites the same bytes.
-    pub fn export(&self, out: &Path) -> Result<usize, Error> {
-        let export_error = |path: PathBuf, reason: String| Error::Export { path, reason };
-        fs::create_dir_all(out).map_err(|e| export_error(out.to_path_buf(), e.to_string()))?;
-        let mut index = ExportIndex::default();
-        // Counted while writing: sled's `len()` would walk the whole tree again.
-        let mut exported = 0;
-        for entry in self.inner.records.iter() {
-            let (key, record) = entry.map_err(|e| Error::Store(e.to_string()))?;
-            let id = record_id_from_key(&key)?;
-            let fingerprint = self.inner.fingerprint_of(&key)?;
-            let path = out.join(format!("{id}.age"));
-            write_file_synced(&path, &record).map_err(|e| export_error(path, e.to_string()))?;
-            index.push(id, fingerprint);
-            exported += 1;
-        }
-        let index_path = out.join(EXPORT_INDEX_FILE);
-        write_file_synced(&index_path, index.to_text().as_bytes())
-            .map_err(|e| export_error(index_path, e.to_string()))?;
-        Ok(exported)
+        let database = Database {
+            records,
+            recipients,
+            meta,
+            failed: AtomicBool::new(false),
+            flusher: Mutex::new(Some(sender)),
+            flusher_thread: Mutex::new(Some(flusher_thread)),
+        };
+        Ok((database, signatures))
     }
 
     async fn wait_durable(&self) -> Result<(), Error> {
         let (done, wait) = oneshot::channel();
-        lock(&self.inner.flusher)
+        lock(&self.flusher)
             .as_ref()
             .ok_or_else(|| Error::Store("the store is closed".into()))?
             .send(done)
@@ -210,9 +312,18 @@ impl Store {
             .map_err(|_| Error::Store("the flusher has stopped".into()))?
             .map_err(Error::Store)
     }
-}
 
-impl Inner {
+    /// Stops the flusher after its last batch and waits for it.
+    fn stop_flusher(&self) -> Result<(), Error> {
+        drop(lock(&self.flusher).take());
+        match lock(&self.flusher_thread).take() {
+            Some(handle) => handle
+                .join()
+                .map_err(|_| Error::Store("the flusher thread panicked".into())),
+            None => Ok(()),
+        }
+    }
+
     fn insert(
         &self,
         record: &[u8],

@@ -66,6 +66,15 @@ impl Drop for SmallDisk {
     }
 }
 
+/// Writes `path` until the file system refuses another byte.
+fn fill_completely(path: &Path) {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path).unwrap();
+    for chunk in [1024 * 1024, 4096, 1] {
+        while file.write_all(&vec![0u8; chunk]).is_ok() {}
+    }
+}
+
 async fn sign(client: &reqwest::Client, base: &str, token: &str, name: &str) -> (u16, String) {
     let body = form_urlencoded::Serializer::new(String::new())
         .append_pair("token", token)
@@ -159,6 +168,73 @@ async fn below_the_reserve_nothing_is_stored_the_answers_come_back_and_signing_r
         })
         .count();
     assert_eq!(records, 2, "the refused submission left nothing behind");
+}
+
+#[tokio::test]
+async fn a_full_disk_without_a_reserve_loses_nothing_acknowledged_and_signing_resumes() {
+    let site = Site::new(1);
+    let Some(disk) = SmallDisk::mount(&site.dir.path().join("disk"), 24) else {
+        return;
+    };
+    let data = disk.at.join("data");
+    let mut args = vec!["--data-dir", data.to_str().unwrap()];
+    args.extend(["--recipient", site.organizers[0].recipient.as_str()]);
+    args.extend(["--min-form-secs", "0", "--disk-reserve-mib", "0"]);
+    let server = support::Server::start(&args);
+    let client = reqwest::Client::new();
+    let mut acknowledged = 0;
+    let token = fresh_token(&client, &server.base).await;
+    assert_eq!(sign(&client, &server.base, &token, "Before").await.0, 200);
+    acknowledged += 1;
+
+    // Completely full: sled's writes fail, and its errors are sticky.
+    let filler = disk.at.join("filler");
+    fill_completely(&filler);
+    for n in 0..6 {
+        let token = fresh_token(&client, &server.base).await;
+        let (status, page) = sign(&client, &server.base, &token, &format!("Full {n}")).await;
+        assert!(status == 200 || status == 503, "{status}: {page}");
+        if status == 200 {
+            acknowledged += 1;
+        }
+    }
+
+    // Space returns: the store is reopened and signing resumes.
+    std::fs::remove_file(&filler).unwrap();
+    for n in 0..3 {
+        let token = fresh_token(&client, &server.base).await;
+        let (status, _) = sign(&client, &server.base, &token, &format!("After {n}")).await;
+        assert_eq!(status, 200);
+        acknowledged += 1;
+    }
+    let log = server.stop();
+    assert!(log.contains("reopening"), "{log}");
+    let out = site.dir.path().join("export");
+    let exported = run(
+        "sealform-server",
+        &[
+            "export",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(exported.status.success());
+    let records = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "age")
+        })
+        .count();
+    assert_eq!(
+        records, acknowledged,
+        "every acknowledged record, and nothing else"
+    );
 }
 
 fn refused_start(args: &[&str]) -> String {
