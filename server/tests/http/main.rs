@@ -1,6 +1,7 @@
 //! The server over real HTTP on loopback: pages and headers, submissions, limits, lifecycle.
 
 mod golden;
+mod hostile;
 mod lifecycle;
 mod limits;
 mod onion;
