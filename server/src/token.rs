@@ -16,6 +16,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use seal::{FieldValue, Submission};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -194,8 +195,18 @@ pub struct UsedTokens {
 /// A keyed digest of a form's answers, kept beside a claimed token to tell a double click (the
 /// same answers) from a changed form sent again with the same token. Keyed with the token key,
 /// which lives only in memory, so it cannot be matched against guesses of the answers.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct AnswersDigest([u8; TAG_LEN]);
+
+/// Compared in constant time, like every secret comparison here (the token's tag is checked by
+/// the HMAC's own constant-time `verify`).
+impl PartialEq for AnswersDigest {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for AnswersDigest {}
 
 impl fmt::Debug for AnswersDigest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
