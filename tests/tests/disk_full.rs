@@ -93,8 +93,7 @@ async fn sign(client: &reqwest::Client, base: &str, token: &str, name: &str) -> 
 }
 
 async fn fresh_token(client: &reqwest::Client, base: &str) -> String {
-    let page = client.get(format!("{base}/")).send().await.unwrap();
-    form_token(&page.text().await.unwrap())
+    form_token(&support::front_page(client, base).await)
 }
 
 #[tokio::test]
@@ -145,28 +144,7 @@ async fn below_the_reserve_nothing_is_stored_the_answers_come_back_and_signing_r
     assert_eq!(status, 200);
 
     server.stop();
-    let out = site.dir.path().join("export");
-    let exported = run(
-        "sealform-server",
-        &[
-            "export",
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(exported.status.success());
-    let records = std::fs::read_dir(&out)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "age")
-        })
-        .count();
+    let records = support::export(&data, &site.dir.path().join("export")).len();
     assert_eq!(records, 2, "the refused submission left nothing behind");
 }
 
@@ -209,28 +187,7 @@ async fn a_full_disk_without_a_reserve_loses_nothing_acknowledged_and_signing_re
     }
     let log = server.stop();
     assert!(log.contains("reopening"), "{log}");
-    let out = site.dir.path().join("export");
-    let exported = run(
-        "sealform-server",
-        &[
-            "export",
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(exported.status.success());
-    let records = std::fs::read_dir(&out)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "age")
-        })
-        .count();
+    let records = support::export(&data, &site.dir.path().join("export")).len();
     assert_eq!(
         records, acknowledged,
         "every acknowledged record, and nothing else"

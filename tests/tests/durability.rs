@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use support::{Site, form_token, tool_available};
+use support::{Site, form_token, front_page, tool_available};
 
 const SIGNERS: usize = 8;
 
@@ -43,14 +43,7 @@ async fn every_thank_you_follows_a_completed_sync_of_the_record_file() {
         .build()
         .unwrap();
     for n in 0..SIGNERS {
-        let page = client
-            .get(format!("{}/", server.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = front_page(&client, &server.base).await;
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("token", &form_token(&page))
             .append_pair("sign_as", "individual")

@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use support::{Site, files_below, form_token, workspace_bin};
+use support::{Site, files_below, form_token, front_page, workspace_bin};
 
 const CANARY: &str = "hostcanary-Vb8Kp2";
 const AGENT: &str = "agentcanary-Mf3Qz9/1.0";
@@ -119,14 +119,7 @@ async fn whatever_the_umask_the_host_keeps_only_private_ciphertext_in_its_data_f
         .user_agent(AGENT)
         .build()
         .unwrap();
-    let page = client
-        .get(format!("{}/", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = front_page(&client, &server.base).await;
     let send = |answers: Vec<(&str, String)>| {
         let mut body = form_urlencoded::Serializer::new(String::new());
         body.append_pair("token", &form_token(&page));

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{Site, contains_bytes, form_token, tool_available};
+use support::{Site, contains_bytes, form_token, front_page, tool_available};
 
 /// A launcher that lifts the core limit, moves into `dir`, and runs the program it is given.
 fn with_cores_allowed(dir: &Path) -> Vec<String> {
@@ -141,14 +141,7 @@ async fn a_core_of_the_live_server_holds_nothing_anyone_typed() {
             canary("Harm").repeat(20),
             canary("Comment"),
         );
-        let page = client
-            .get(format!("{}/", server.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = front_page(&client, &server.base).await;
         let mut body = form_urlencoded::Serializer::new(String::new());
         body.append_pair("token", &form_token(&page))
             .append_pair("sign_as", "organization")

@@ -149,47 +149,30 @@ async fn answers_match_the_committed_pages() {
     }
 
     let token = fresh_token(&client, &server).await;
-    let long = "ẞ".repeat(20_001);
-    let wrong = encode(&[
-        ("token", &token),
-        ("sign_as", "organization"),
-        ("name", "Mai"),
-        ("email", "not an address"),
-        ("postal_code", "<b>"),
-        ("organization_type", "cartel"),
-        ("actions", "donate"),
-        ("actions", "riot"),
-        ("harm", &long),
-        ("consent_contact", "yes"),
-        ("website", ""),
-    ]);
-    let too_long = client
-        .post(server.url("/sign"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(wrong)
-        .send()
-        .await
-        .unwrap();
+    // Answers with a problem in nearly every field; `harm` as given.
+    let wrong_form = |harm: &str| {
+        encode(&[
+            ("token", &token),
+            ("sign_as", "organization"),
+            ("name", "Mai"),
+            ("email", "not an address"),
+            ("postal_code", "<b>"),
+            ("organization_type", "cartel"),
+            ("actions", "donate"),
+            ("actions", "riot"),
+            ("harm", harm),
+            ("consent_contact", "yes"),
+            ("website", ""),
+        ])
+    };
     // Over the 4 KiB body limit: the long answer is refused before validation.
+    let too_long = post_form(&client, &server, wrong_form(&"ẞ".repeat(20_001))).await;
     check(
         "post-413-long",
         &transcript(too_long).await,
         &mut mismatches,
     );
-    let invalid = encode(&[
-        ("token", &token),
-        ("sign_as", "organization"),
-        ("name", "Mai"),
-        ("email", "not an address"),
-        ("postal_code", "<b>"),
-        ("organization_type", "cartel"),
-        ("actions", "donate"),
-        ("actions", "riot"),
-        ("harm", &"ẞ".repeat(30)),
-        ("consent_contact", "yes"),
-        ("website", ""),
-    ]);
-    let invalid = post_form(&client, &server, invalid).await;
+    let invalid = post_form(&client, &server, wrong_form(&"ẞ".repeat(30))).await;
     check(
         "post-422-fields",
         &transcript(invalid).await,

@@ -215,6 +215,13 @@ impl Drop for Server {
     }
 }
 
+/// The front page (the letter and a blank form), as `client` gets it.
+pub async fn front_page(client: &reqwest::Client, base: &str) -> String {
+    let page = client.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    page.text().await.unwrap()
+}
+
 /// Pulls the value of the hidden form token out of a form page.
 pub fn form_token(html: &str) -> String {
     let at = html.find("name=\"token\"").expect("the form has a token");
