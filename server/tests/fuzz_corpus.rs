@@ -1,5 +1,5 @@
 //! The committed fuzz corpora, replayed in every ordinary test run: each file of
-//! `fuzz/corpus/form` and `fuzz/corpus/campaign` goes through the very checks the `form` and
+//! `fuzz/corpus/form`, `fuzz/corpus/campaign` and `fuzz/corpus/proxy` goes through the very checks the `form` and
 //! `campaign` fuzz targets run (`fuzz/checks/*.rs`, included below), without libFuzzer. A crash
 //! a fuzzer once found stays found. docs/FUZZING.md says how to run the fuzzers themselves.
 
@@ -11,6 +11,7 @@ use sealform_server::campaign::Campaign;
 mod checks {
     include!("../../fuzz/checks/form.rs");
     include!("../../fuzz/checks/campaign.rs");
+    include!("../../fuzz/checks/proxy.rs");
 }
 
 /// Every file of `fuzz/corpus/<target>`, by name. An empty or missing folder fails: a corpus
@@ -65,4 +66,9 @@ fn campaign_corpus_keeps_the_campaign_invariants() {
             checks::check_campaign(text);
         }
     });
+}
+
+#[test]
+fn proxy_corpus_keeps_the_proxy_line_invariants() {
+    replay("proxy", checks::check_proxy_line);
 }
