@@ -193,6 +193,8 @@ impl Store {
         let index_path = out.join(EXPORT_INDEX_FILE);
         write_file_synced(&index_path, index.to_text().as_bytes())
             .map_err(|e| export_error(index_path, e.to_string()))?;
+        // The files' names, too, before saying the export is done.
+        sync_folder(out).map_err(|e| export_error(out.to_path_buf(), e.to_string()))?;
         Ok(exported)
     }
 
