@@ -10,12 +10,11 @@
 //! * A file larger than the limit for its kind ([`MAX_RECORD_BYTES`], [`MAX_INDEX_BYTES`]) is
 //!   refused before it is read.
 //!
-//! A path is checked without following links (`symlink_metadata`), opened, and checked again: the
-//! opened file must be a regular file, and on Unix the very file that was checked (same device and
-//! inode). It is then read through `Read::take`, so a file swapped in between can neither lead
-//! elsewhere nor be read past the limit. One gap remains: a FIFO swapped in between the check and
-//! the open blocks the open itself (closing it would take `O_NONBLOCK`, which std cannot name
-//! without the libc crate). Only someone writing to the folder while the key tool runs can do that.
+//! A path is checked without following links (`symlink_metadata`), opened with `O_NOFOLLOW` and
+//! `O_NONBLOCK`, and checked again: the opened file must be a regular file, and on Unix the very
+//! file that was checked (same device and inode). It is then read through `Read::take`, so a file
+//! swapped in between can neither lead elsewhere, nor hold the open (a FIFO opened without
+//! blocking is then refused as not a regular file), nor be read past the limit.
 
 use std::fmt;
 use std::fs::{self, File, FileType, Metadata};
@@ -137,7 +136,7 @@ pub fn read_regular_file(
     if checked.len() > limit {
         return Err(too_large());
     }
-    let file = File::open(path).map_err(unreadable)?;
+    let file = open_without_following(path).map_err(unreadable)?;
     let opened = file.metadata().map_err(unreadable)?;
     if !opened.is_file() || !same_file(&checked, &opened) {
         return Err(Error::ReplacedWhileOpening {
@@ -147,6 +146,25 @@ pub fn read_regular_file(
     read_at_most(file, limit, opened.len())
         .map_err(unreadable)?
         .ok_or_else(too_large)
+}
+
+/// Opens `path` for reading without following a final symbolic link and without waiting: a
+/// FIFO swapped in after the check opens at once (and is then refused), instead of blocking.
+/// `O_NONBLOCK` changes nothing for reading a regular file.
+#[cfg(unix)]
+fn open_without_following(path: &Path) -> io::Result<File> {
+    use rustix::fs::OFlags;
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = (OFlags::NOFOLLOW | OFlags::NONBLOCK).bits();
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(i32::try_from(flags).map_err(io::Error::other)?)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_following(path: &Path) -> io::Result<File> {
+    File::open(path)
 }
 
 /// Whether `opened`, the metadata of an open file, is the file `checked` described before it was
@@ -257,5 +275,26 @@ mod tests {
                 .as_slice(),
             b"record"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_open_itself_neither_follows_a_link_nor_waits_on_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("swapped.age");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // With nothing writing to it, a plain open would block here for ever.
+        let opened = open_without_following(&fifo).unwrap();
+        assert!(!opened.metadata().unwrap().is_file());
+
+        let target = dir.path().join("elsewhere");
+        fs::write(&target, b"x").unwrap();
+        let link = dir.path().join("link.age");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(open_without_following(&link).is_err());
     }
 }
