@@ -1,21 +1,23 @@
 //! [`AppError`]: every way a request can fail, as the person should hear it. A handler returns
 //! one; [`error_pages`] (a layer in [`crate::routes`]) turns it, and any bare error status from
-//! the layers (timeout, body limit, load shedding, panic, 405), into the campaign's page. This
-//! is the one place where a failed request becomes words, so the language is chosen here.
+//! the layers (timeout, body limit, load shedding, panic, 405), into the campaign's page, in
+//! the request's language ([`PageLanguage`]: `?lang=`, else `Accept-Language`).
 
 use std::any::Any;
+use std::convert::Infallible;
 
 use axum::BoxError;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_governor::GovernorError;
 
 use crate::body::BodyError;
-use crate::campaign::Campaign;
 use crate::form::FormProblem;
-use crate::pages::{self, Message, texts};
+use crate::pages::{Language, Message, Pages};
 use crate::response::{HTML, OwnAnswer, html};
 use crate::state::AppState;
 use crate::submit::SubmitError;
@@ -80,24 +82,21 @@ impl AppError {
     }
 
     /// The campaign's page for this error.
-    fn page(&self, campaign: &Campaign) -> Response {
-        let t = texts(campaign.language());
+    fn page(&self, pages: Pages) -> Response {
+        let t = pages.texts();
         match self {
             Self::BadForm(problem) => html(
                 self.status(),
-                pages::message_page(campaign, t.bad_request.title, &t.form_problem(problem)),
+                pages.message_page(t.bad_request.title, &t.form_problem(problem)),
             ),
             Self::RateLimited { retry_after_secs } => {
-                let mut response = html(
-                    self.status(),
-                    pages::rate_limited_page(campaign, *retry_after_secs),
-                );
+                let mut response = html(self.status(), pages.rate_limited(*retry_after_secs));
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
                 response
             }
-            _ => message(campaign, self.status()),
+            _ => message(pages, self.status()),
         }
     }
 }
@@ -131,11 +130,42 @@ impl From<SubmitError> for AppError {
     }
 }
 
-/// Gives every error response that carries no page of its own the campaign's page: an
-/// [`AppError`]'s, or the one for its status (keeping its headers, e.g. `Allow`).
-pub async fn error_pages(State(state): State<AppState>, response: Response) -> Response {
+/// The language a page is shown in, from the request: `?lang=<tag>` in the URL, else
+/// `Accept-Language` (see [`Language::choose`]). Never refuses a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLanguage(pub Language);
+
+impl PageLanguage {
+    fn of(uri: &Uri, headers: &HeaderMap) -> Self {
+        let asked = uri.query().and_then(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == "lang")
+                .map(|(_, tag)| tag)
+        });
+        let accept_language = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok());
+        Self(Language::choose(asked.as_deref(), accept_language))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLanguage {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(Self::of(&parts.uri, &parts.headers))
+    }
+}
+
+/// Gives every error response that carries no page of its own the campaign's page, in the
+/// request's language: an [`AppError`]'s, or the one for its status (keeping its headers,
+/// e.g. `Allow`).
+pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let PageLanguage(language) = PageLanguage::of(request.uri(), request.headers());
+    let response = next.run(request).await;
+    let pages = Pages::new(state.campaign(), language);
     if let Some(error) = response.extensions().get::<AppError>() {
-        return error.page(state.campaign());
+        return error.page(pages);
     }
     let status = response.status();
     let has_page = response.headers().get(header::CONTENT_TYPE) == Some(&HTML)
@@ -144,13 +174,10 @@ pub async fn error_pages(State(state): State<AppState>, response: Response) -> R
         return response;
     }
     let (mut parts, _) = response.into_parts();
-    let Message { title, body } = message_for(state.campaign(), status);
+    let Message { title, body } = message_for(pages, status);
     parts.headers.insert(header::CONTENT_TYPE, HTML);
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(
-        parts,
-        Body::from(pages::message_page(state.campaign(), title, body)),
-    )
+    Response::from_parts(parts, Body::from(pages.message_page(title, body)))
 }
 
 /// The panic catcher's answer: a bare 500 (which [`error_pages`] turns into the plain error
@@ -165,9 +192,9 @@ pub async fn overloaded(_: BoxError) -> StatusCode {
     StatusCode::SERVICE_UNAVAILABLE
 }
 
-/// The campaign's message for an error status.
-fn message_for(campaign: &Campaign, status: StatusCode) -> Message {
-    let t = texts(campaign.language());
+/// The message for an error status.
+fn message_for(pages: Pages, status: StatusCode) -> Message {
+    let t = pages.texts();
     match status {
         StatusCode::BAD_REQUEST => t.bad_request,
         StatusCode::NOT_FOUND => t.not_found,
@@ -181,14 +208,15 @@ fn message_for(campaign: &Campaign, status: StatusCode) -> Message {
     }
 }
 
-fn message(campaign: &Campaign, status: StatusCode) -> Response {
-    let Message { title, body } = message_for(campaign, status);
-    html(status, pages::message_page(campaign, title, body))
+fn message(pages: Pages, status: StatusCode) -> Response {
+    let Message { title, body } = message_for(pages, status);
+    html(status, pages.message_page(title, body))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::campaign::Campaign;
 
     #[test]
     fn the_panic_answer_says_nothing() {
@@ -228,7 +256,7 @@ mod tests {
         let response = AppError::RateLimited {
             retry_after_secs: 42,
         }
-        .page(&Campaign::builtin());
+        .page(Pages::new(&Campaign::builtin(), Language::English));
         assert_eq!(response.headers()[header::RETRY_AFTER], "42");
         assert_eq!(response.headers()[header::CONTENT_TYPE], HTML);
     }

@@ -11,21 +11,25 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::app_error::AppError;
+use crate::app_error::{AppError, PageLanguage};
 use crate::body;
 use crate::form::{FieldProblem, FormInput};
-use crate::pages::{self, FormView, Notice};
+use crate::pages::{self, FormView, Notice, Pages};
 use crate::response::{OwnAnswer, html, html_with_answers};
 use crate::state::AppState;
 use crate::submit::{self, Outcome};
 
 /// `GET /`: the letter and a blank form with a fresh token.
-pub async fn form_page(State(state): State<AppState>) -> Response {
+pub async fn form_page(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+) -> Response {
     let blank = FormInput::blank();
     let token = state.token_key().issue(SystemTime::now());
+    let pages = Pages::new(state.campaign(), language);
     html(
         StatusCode::OK,
-        render_form(&state, &blank, &[], None, &token),
+        render_form(&state, pages, &blank, &[], None, &token),
     )
 }
 
@@ -65,7 +69,13 @@ pub async fn not_found() -> AppError {
 }
 
 /// `POST /sign`: a filled-in form, taken through [`submit::submit`].
-pub async fn sign(State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
+/// The form's action carries the page's `?lang=`, so what comes back is in the same language.
+pub async fn sign(
+    State(state): State<AppState>,
+    PageLanguage(language): PageLanguage,
+    request: Request,
+) -> Result<Response, AppError> {
+    let pages = Pages::new(state.campaign(), language);
     let (parts, body) = request.into_parts();
     if !body::is_form_urlencoded(parts.headers.get(header::CONTENT_TYPE)) {
         return Err(AppError::UnsupportedMediaType);
@@ -74,7 +84,9 @@ pub async fn sign(State(state): State<AppState>, request: Request) -> Result<Res
     let body = body::read_body(body, expected, state.config().body_limit).await?;
     let now = SystemTime::now();
     Ok(match submit::submit(&state, &body, now).await? {
-        Outcome::Stored | Outcome::AlreadyStored | Outcome::Trapped => thanks(&state),
+        Outcome::Stored | Outcome::AlreadyStored | Outcome::Trapped => {
+            html(StatusCode::OK, pages.thanks())
+        }
         Outcome::Retry(retry) => {
             let fresh;
             let token = match retry.token_to_keep() {
@@ -85,20 +97,20 @@ pub async fn sign(State(state): State<AppState>, request: Request) -> Result<Res
                 }
             };
             let notice = retry.token_problem.map(Notice::Token);
-            let page = render_form(&state, &retry.input, &retry.problems, notice, token);
+            let page = render_form(&state, pages, &retry.input, &retry.problems, notice, token);
             html_with_answers(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
         Outcome::ShortOfSpace(input) => {
             // The token was not used: the very same form can be sent again later.
             let token = input.token().map(str::to_owned).unwrap_or_default();
             let notice = Some(Notice::ShortOfSpace);
-            let page = render_form(&state, &input, &[], notice, &token);
+            let page = render_form(&state, pages, &input, &[], notice, &token);
             html_with_answers(StatusCode::SERVICE_UNAVAILABLE, page)
         }
         Outcome::ResentWithOtherAnswers(input) => {
             let token = state.token_key().issue(now);
             let notice = Some(Notice::ResentWithOtherAnswers);
-            let page = render_form(&state, &input, &[], notice, &token);
+            let page = render_form(&state, pages, &input, &[], notice, &token);
             html_with_answers(StatusCode::CONFLICT, page)
         }
     })
@@ -106,23 +118,17 @@ pub async fn sign(State(state): State<AppState>, request: Request) -> Result<Res
 
 fn render_form(
     state: &AppState,
+    pages: Pages,
     input: &FormInput,
     problems: &[FieldProblem],
     notice: Option<Notice>,
     token: &str,
 ) -> String {
-    pages::form_page(
-        state.campaign(),
-        &FormView {
-            input,
-            problems,
-            notice,
-            token,
-            signatures: state.store().signature_count(),
-        },
-    )
-}
-
-fn thanks(state: &AppState) -> Response {
-    html(StatusCode::OK, pages::thanks_page(state.campaign()))
+    pages.form(&FormView {
+        input,
+        problems,
+        notice,
+        token,
+        signatures: state.store().signature_count(),
+    })
 }

@@ -13,7 +13,8 @@
 //!   request log (method, route, status, latency; no address, no URI, no time of day)
 //!   security headers (also on every error page)
 //!   Onion-Location on clear-web pages, when an onion address is configured
-//!   error pages: an AppError's, or one for a bare error status (408, 413, 405, 500, 503)
+//!   error pages: an AppError's, or one for a bare error status (408, 413, 405, 500, 503),
+//!   in the request's language (?lang=, else Accept-Language; no cookie)
 //!   request headers over 16 KiB (→ 431; hyper itself answers a bare 431 above its own
 //!   limit of about 400 KiB or 100 headers, and a bare 400 for what it cannot parse)
 //!   panic catcher (→ plain 500)
@@ -103,7 +104,7 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
                     onion_address,
                     add_onion_location,
                 ))
-                .layer(middleware::map_response_with_state(
+                .layer(middleware::from_fn_with_state(
                     state.clone(),
                     app_error::error_pages,
                 ))

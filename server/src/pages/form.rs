@@ -3,8 +3,8 @@
 
 use askama::Template;
 
-use super::texts::{Texts, texts};
-use super::{direction, render};
+use super::texts::Texts;
+use super::{Chrome, Language, Pages, render};
 use crate::campaign::{Campaign, FieldKind, FieldSpec, HONEYPOT_FIELD, TOKEN_FIELD};
 use crate::form::{FieldProblem, FormInput};
 use crate::token::TokenProblem;
@@ -27,10 +27,10 @@ pub struct FormView<'a> {
 #[derive(Template)]
 #[template(path = "form.html")]
 struct FormPage<'a> {
-    lang: &'a str,
-    dir: &'static str,
-    title: String,
+    chrome: Chrome,
     t: &'static Texts,
+    /// The campaign's language, when it is not the page's: on the letter, with a note.
+    letter_lang: Option<LetterLanguage<'a>>,
     letter_html: &'a str,
     notice: Option<&'a str>,
     errors: Vec<ErrorView<'a>>,
@@ -39,6 +39,14 @@ struct FormPage<'a> {
     token: &'a str,
     honeypot_field: &'static str,
     fields: Vec<FieldView<'a>>,
+}
+
+/// The letter's own language, when the page is in another.
+struct LetterLanguage<'a> {
+    /// Its tag, for `lang` on the letter.
+    tag: &'a str,
+    /// Said above the letter: it and the questions are as the organizers wrote them.
+    note: String,
 }
 
 /// One question, ready for the template.
@@ -117,7 +125,7 @@ impl<'a> FieldView<'a> {
             spec.required_when.as_ref().and_then(|c| {
                 let question = campaign.field(&c.field)?;
                 let option = question.options.iter().find(|o| o.value == c.equals)?;
-                Some((t.required_if)(&question.label, &option.label))
+                Some(t.required_if(&option.label))
             })
         };
         let options = spec
@@ -159,43 +167,53 @@ impl<'a> FieldView<'a> {
     }
 }
 
-/// The letter and its form: blank for `GET /`, or again with every answer and every problem
-/// (a summary linking to each field, and a message by the field).
-pub fn form_page(campaign: &Campaign, view: &FormView) -> String {
-    let t = texts(campaign.language());
-    let errors: Vec<ErrorView> = view
-        .problems
-        .iter()
-        .map(|p| ErrorView {
-            field: &p.field,
-            message: t.answer_problem(p.problem),
-        })
-        .collect();
-    let title = if errors.is_empty() {
-        campaign.title().to_owned()
-    } else {
-        format!("{}{}", t.error_title_prefix, campaign.title())
-    };
-    render(&FormPage {
-        lang: campaign.language(),
-        dir: direction(campaign.language()),
-        title,
-        t,
-        letter_html: campaign.letter_html(),
-        notice: view.notice.map(|notice| match notice {
-            Notice::Token(problem) => t.token_problem(problem),
-            Notice::ResentWithOtherAnswers => t.resent_other_answers,
-            Notice::ShortOfSpace => t.short_of_space,
-        }),
-        signatures: (t.signatures)(view.signatures),
-        token_field: TOKEN_FIELD,
-        token: view.token,
-        honeypot_field: HONEYPOT_FIELD,
-        fields: campaign
-            .fields()
+impl Pages<'_> {
+    /// The letter and its form: blank for `GET /`, or again with every answer and every
+    /// problem (a summary linking to each field, and a message by the field).
+    pub fn form(&self, view: &FormView) -> String {
+        let (campaign, t) = (self.campaign, self.texts());
+        let errors: Vec<ErrorView> = view
+            .problems
             .iter()
-            .map(|spec| FieldView::new(spec, campaign, view, &errors, t))
-            .collect(),
-        errors,
-    })
+            .map(|p| ErrorView {
+                field: &p.field,
+                message: t.answer_problem(p.problem),
+            })
+            .collect();
+        let title = if errors.is_empty() {
+            campaign.title().to_owned()
+        } else {
+            t.error_title(campaign.title())
+        };
+        let letter_lang = match Language::closest(campaign.language()) {
+            Some(theirs) if theirs == self.language => None,
+            theirs => Some(LetterLanguage {
+                tag: campaign.language(),
+                note: t.campaign_language_note(
+                    theirs.map_or(campaign.language(), |theirs| theirs.texts().language_name),
+                ),
+            }),
+        };
+        render(&FormPage {
+            chrome: Chrome::new(self.language, title),
+            t,
+            letter_lang,
+            letter_html: campaign.letter_html(),
+            notice: view.notice.map(|notice| match notice {
+                Notice::Token(problem) => t.token_problem(problem),
+                Notice::ResentWithOtherAnswers => t.resent_other_answers,
+                Notice::ShortOfSpace => t.short_of_space,
+            }),
+            signatures: t.signatures(view.signatures),
+            token_field: TOKEN_FIELD,
+            token: view.token,
+            honeypot_field: HONEYPOT_FIELD,
+            fields: campaign
+                .fields()
+                .iter()
+                .map(|spec| FieldView::new(spec, campaign, view, &errors, t))
+                .collect(),
+            errors,
+        })
+    }
 }

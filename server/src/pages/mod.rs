@@ -1,38 +1,66 @@
 //! Every page the service shows, rendered from the askama templates in `templates/`, with
-//! every sentence from [`texts`].
+//! every sentence from [`texts`] in the page's [`Language`].
 //!
 //! The pages are plain server-side HTML: no JavaScript, no inline style, nothing loaded from
 //! another site, no cookies. They work in a text browser, and with the page's Content Security
 //! Policy `default-src 'none'; style-src 'self'` the one stylesheet is all a browser fetches.
+//! The language travels in the URL (`?lang=`): every link and the form's action carry it.
 
 mod form;
+mod language;
 mod texts;
 
 use askama::Template;
 
-pub use form::{FormView, Notice, form_page};
-pub use texts::{ENGLISH, Message, Texts, texts};
+pub use form::{FormView, Notice};
+pub use language::Language;
+pub use texts::{Message, Texts, texts};
 
 use crate::campaign::Campaign;
 
 /// The stylesheet, served at `/static/style.css`.
 pub const STYLESHEET: &str = include_str!("../../static/style.css");
 
-/// The writing direction of a language tag's script.
-fn direction(language: &str) -> &'static str {
-    let primary = language.split('-').next().unwrap_or("");
-    match primary.to_ascii_lowercase().as_str() {
-        "ar" | "ckb" | "dv" | "fa" | "he" | "ps" | "sd" | "ug" | "ur" | "yi" => "rtl",
-        _ => "ltr",
+/// What every page has around its content: `<html lang dir>`, the title and the language menu.
+struct Chrome {
+    lang: &'static str,
+    dir: &'static str,
+    title: String,
+    languages_label: &'static str,
+    menu: Vec<MenuItem>,
+}
+
+/// One link of the language menu, named in its own language.
+struct MenuItem {
+    tag: &'static str,
+    name: &'static str,
+    current: bool,
+}
+
+impl Chrome {
+    fn new(language: Language, title: String) -> Self {
+        Self {
+            lang: language.tag(),
+            dir: language.dir(),
+            title,
+            languages_label: language.texts().languages_label,
+            menu: Language::ALL
+                .into_iter()
+                .filter(|other| other.in_menu())
+                .map(|other| MenuItem {
+                    tag: other.tag(),
+                    name: other.texts().language_name,
+                    current: other == language,
+                })
+                .collect(),
+        }
     }
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage<'a> {
-    lang: &'a str,
-    dir: &'static str,
-    title: &'a str,
+    chrome: Chrome,
     heading: &'a str,
     paragraphs: Vec<&'a str>,
     home_link: Option<&'static str>,
@@ -45,47 +73,86 @@ fn render(template: &impl Template) -> String {
         .expect("rendering a template into a String cannot fail")
 }
 
-/// The page after a successful submission; never echoes what was sent.
+/// A campaign's pages in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Pages<'a> {
+    campaign: &'a Campaign,
+    language: Language,
+}
+
+impl<'a> Pages<'a> {
+    /// The pages of `campaign`, with everything around its letter and questions in `language`.
+    pub fn new(campaign: &'a Campaign, language: Language) -> Self {
+        Self { campaign, language }
+    }
+
+    /// The pages in the interface language closest to the campaign's own (English if none is).
+    pub fn in_campaign_language(campaign: &'a Campaign) -> Self {
+        let language = Language::closest(campaign.language()).unwrap_or(Language::English);
+        Self::new(campaign, language)
+    }
+
+    /// Every sentence of these pages.
+    pub fn texts(&self) -> &'static Texts {
+        self.language.texts()
+    }
+
+    /// The page after a successful submission; never echoes what was sent.
+    pub fn thanks(&self) -> String {
+        let t = self.texts();
+        self.message(t.thanks.title, &[t.thanks.body], Some(t.home_link))
+    }
+
+    /// 400/404/413/415/500 pages: `title` says what happened, `message` what to do (see the
+    /// [`Message`]s in [`Texts`]).
+    pub fn message_page(&self, title: &str, message: &str) -> String {
+        self.message(title, &[message], Some(self.texts().home_link))
+    }
+
+    /// The 429 page: "your text is still in the form: go back and send again in N seconds". It
+    /// has no link to the letter, which would open an empty form.
+    pub fn rate_limited(&self, retry_after_secs: u64) -> String {
+        let t = self.texts();
+        let body = t.rate_limited(retry_after_secs);
+        self.message(t.rate_limited_title, &[&body], None)
+    }
+
+    fn message(
+        &self,
+        heading: &str,
+        paragraphs: &[&str],
+        home_link: Option<&'static str>,
+    ) -> String {
+        let title = self.texts().page_title(heading, self.campaign.title());
+        render(&MessagePage {
+            chrome: Chrome::new(self.language, title),
+            heading,
+            paragraphs: paragraphs.to_vec(),
+            home_link,
+        })
+    }
+}
+
+// The fuzz checks (fuzz/checks/) render pages through these, in the campaign's own language.
+
+/// The letter and its form, in the campaign's language: see [`Pages::form`].
+pub fn form_page(campaign: &Campaign, view: &FormView) -> String {
+    Pages::in_campaign_language(campaign).form(view)
+}
+
+/// The thank-you page, in the campaign's language: see [`Pages::thanks`].
 pub fn thanks_page(campaign: &Campaign) -> String {
-    let t = texts(campaign.language());
-    message(
-        campaign,
-        t.thanks.title,
-        &[t.thanks.body],
-        Some(t.home_link),
-    )
+    Pages::in_campaign_language(campaign).thanks()
 }
 
-/// 400/404/413/415/500 pages: `title` says what happened, `message` what to do (see the
-/// [`Message`]s in [`Texts`]).
+/// A message page, in the campaign's language: see [`Pages::message_page`].
 pub fn message_page(campaign: &Campaign, title: &str, message: &str) -> String {
-    let t = texts(campaign.language());
-    self::message(campaign, title, &[message], Some(t.home_link))
+    Pages::in_campaign_language(campaign).message_page(title, message)
 }
 
-/// The 429 page: "your text is still in the form: go back and send again in N seconds". It
-/// has no link to the letter, which would open an empty form.
+/// The 429 page, in the campaign's language: see [`Pages::rate_limited`].
 pub fn rate_limited_page(campaign: &Campaign, retry_after_secs: u64) -> String {
-    let t = texts(campaign.language());
-    let body = (t.rate_limited)(retry_after_secs);
-    message(campaign, t.rate_limited_title, &[&body], None)
-}
-
-fn message(
-    campaign: &Campaign,
-    heading: &str,
-    paragraphs: &[&str],
-    home_link: Option<&'static str>,
-) -> String {
-    let title = format!("{heading} \u{2014} {}", campaign.title());
-    render(&MessagePage {
-        lang: campaign.language(),
-        dir: direction(campaign.language()),
-        title: &title,
-        heading,
-        paragraphs: paragraphs.to_vec(),
-        home_link,
-    })
+    Pages::in_campaign_language(campaign).rate_limited(retry_after_secs)
 }
 
 #[cfg(test)]
@@ -272,7 +339,7 @@ mod tests {
         assert!(html.contains("1,234 people and organizations have signed."));
         assert!(blank_page(1).contains("1 person or organization has signed."));
         assert!(html.contains(
-            "<form id=\"sign-form\" method=\"post\" action=\"/sign\" accept-charset=\"UTF-8\""
+            "<form id=\"sign-form\" method=\"post\" action=\"/sign?lang=en\" accept-charset=\"UTF-8\""
         ));
         assert!(html.contains(&format!(
             "<input type=\"hidden\" name=\"token\" value=\"{TOKEN}\">"
@@ -448,7 +515,7 @@ mod tests {
             assert_self_contained(&html);
             assert!(html.contains(&format!("<h1 id=\"page-heading\">{}</h1>", m.title)));
             assert!(html.contains(&format!("<p>{}</p>", m.body)));
-            assert!(html.contains("<a href=\"/\">"));
+            assert!(html.contains("<p><a href=\"/?lang=en\">"));
         }
         assert!(
             t.too_large.body.contains("still in the form")
@@ -462,7 +529,7 @@ mod tests {
         assert!(limited.contains("Your text is still in the form"));
         assert!(limited.contains("send again in 42 seconds."));
         assert!(
-            !limited.contains("<a href=\"/\">"),
+            !limited.contains("<p><a href=\"/"),
             "a link to / would open an empty form"
         );
         assert!(rate_limited_page(&c, 1).contains("in 1 second."));
@@ -489,13 +556,14 @@ mod tests {
                     .contains("answers are kept")
             );
         }
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_000), "1,000");
-        assert_eq!(grouped(20_512), "20,512");
-        assert_eq!(grouped(1_234_567), "1,234,567");
-        assert_eq!(direction("ar"), "rtl");
-        assert_eq!(direction("zh-Hant"), "ltr");
+        assert_eq!(grouped(0, ','), "0");
+        assert_eq!(grouped(999, ','), "999");
+        assert_eq!(grouped(1_000, ','), "1,000");
+        assert_eq!(grouped(20_512, ','), "20,512");
+        assert_eq!(grouped(1_234_567, ','), "1,234,567");
+        assert_eq!(grouped(1_234_567, '.'), "1.234.567");
+        assert_eq!(Language::RtlTest.dir(), "rtl");
+        assert_eq!(Language::TraditionalChinese.dir(), "ltr");
     }
 
     /// Text a person might type: anything but NUL (which the parser refuses), weighted towards

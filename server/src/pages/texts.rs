@@ -1,31 +1,43 @@
-//! Every sentence a person reads, in one table per language, and the one place where typed
-//! problems become words.
+//! Every sentence a person reads, and the one place where typed problems become words.
+//!
+//! The words are in Fluent files, `server/locales/<tag>.ftl`, built into the binary and parsed
+//! once, the first time a page needs them. For each language, [`Texts`] holds every fixed
+//! sentence looked up by message id (English when that language lacks one) and formats the
+//! sentences that take arguments on demand. `server/tests/locales.rs` checks that every file
+//! parses, has exactly English's message ids, and uses only English's variables; a unit test
+//! below formats every message of every language.
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+use super::language::Language;
 use crate::form::{AnswerProblem, FormProblem};
 use crate::token::TokenProblem;
 
-/// Every sentence a person reads, in one language. To translate sealform, copy [`ENGLISH`],
-/// translate it, and return it from [`texts`] for its language tag.
+/// Every sentence a person reads, in one language. Fixed sentences are fields; sentences with
+/// arguments are methods.
 #[derive(Debug)]
 pub struct Texts {
+    language: Language,
+    /// This language's name, written in itself (for the language menu).
+    pub language_name: &'static str,
+    /// The accessible name of the language menu.
+    pub languages_label: &'static str,
     /// The heading above the form.
     pub sign_heading: &'static str,
-    /// "N people and organizations have signed".
-    pub signatures: fn(u64) -> String,
     /// Said once above the form about what happens to the answers.
     pub privacy_note: &'static str,
     /// After the label of a field that must be answered.
     pub required_marker: &'static str,
-    /// After the label of a field that must be answered in some cases: (question, option).
-    pub required_if: fn(&str, &str) -> String,
     /// The send button.
     pub submit: &'static str,
     /// The label of the trap field people never see (but a text browser shows).
     pub honeypot_label: &'static str,
     /// The heading of the list of problems.
     pub error_summary_heading: &'static str,
-    /// Put before the page title when the form has problems.
-    pub error_title_prefix: &'static str,
 
     /// A required answer is blank.
     pub required: &'static str,
@@ -45,8 +57,6 @@ pub struct Texts {
     pub bad_checkbox: &'static str,
     /// A consent box that must be ticked was not.
     pub must_tick: &'static str,
-    /// (length, limit), both in characters.
-    pub too_long: fn(usize, usize) -> String,
 
     /// A `%` escape in the body is broken.
     pub damaged_form: &'static str,
@@ -54,10 +64,6 @@ pub struct Texts {
     pub not_utf8: &'static str,
     /// The body has a NUL byte.
     pub nul_byte: &'static str,
-    /// A single-value field came twice: (field name).
-    pub duplicate_field: fn(&str) -> String,
-    /// A field the form does not have came: (its name, when it is safe to repeat).
-    pub unknown_field: fn(Option<&str>) -> String,
 
     /// The form came without its token.
     pub token_missing: &'static str,
@@ -94,8 +100,6 @@ pub struct Texts {
     pub unavailable: Message,
     /// The title of the 429 page.
     pub rate_limited_title: &'static str,
-    /// The 429 page's text: (seconds to wait).
-    pub rate_limited: fn(u64) -> String,
     /// The link from a message page to the letter.
     pub home_link: &'static str,
 }
@@ -109,163 +113,226 @@ pub struct Message {
     pub body: &'static str,
 }
 
-/// English, the language sealform ships in.
-pub static ENGLISH: Texts = Texts {
-    sign_heading: "Sign the letter",
-    signatures: |n| match n {
-        1 => "1 person or organization has signed.".to_owned(),
-        n => format!("{} people and organizations have signed.", grouped(n)),
-    },
-    privacy_note: "Your answers are encrypted as soon as they arrive: only the organizers can \
-        read them. This page uses no cookies, no scripts and no trackers.",
-    required_marker: "(required)",
-    // The question is not repeated: it can be long, and it is just above.
-    required_if: |_question, option| format!("(required if you chose \u{201c}{option}\u{201d})"),
-    submit: "Send",
-    honeypot_label: "Leave this empty",
-    error_summary_heading: "Please check your answers",
-    error_title_prefix: "Please check your answers: ",
+/// One language's messages. The concurrent bundle, because the pages render on many threads.
+type Bundle = FluentBundle<FluentResource>;
 
-    required: "Please answer this question.",
-    choose_one: "Please choose one of the options.",
-    choose_at_least_one: "Please tick at least one of the options.",
-    not_an_option: "Please choose from the options shown (the form sent one it does not have).",
-    control_character: "This answer contains an invisible control character (often from text \
-        copied elsewhere, or a line break in a one-line answer), which cannot be saved. Please \
-        delete and retype the part you pasted \u{2014} the rest of your text is kept below.",
-    bad_email: "This does not look like an email address: it needs one @ with something on \
-        each side, and no spaces. You can also leave it empty.",
-    bad_postal_code: "A postal code has only letters, digits, spaces and hyphens. You can also \
-        leave it empty.",
-    bad_checkbox: "This checkbox sent an unexpected value. Please tick or untick it again.",
-    must_tick: "Please tick this box to continue.",
-    too_long: |length, limit| {
-        format!(
-            "This answer is {} characters; the limit is {}. Please shorten it \u{2014} your text \
-             is kept below.",
-            grouped(length as u64),
-            grouped(limit as u64)
-        )
-    },
+/// Every language's bundle, in the order of [`Language::ALL`], parsed once.
+static BUNDLES: LazyLock<Vec<Bundle>> = LazyLock::new(|| Language::ALL.map(bundle).into());
 
-    damaged_form: "The form\u{2019}s data was damaged on the way, so nothing was saved. Please go \
-        back and press Send again.",
-    not_utf8: "The form\u{2019}s text could not be read (it was not sent as UTF-8), so nothing \
-        was saved. Please go back and send it again, if you can from an up-to-date browser.",
-    nul_byte: "The form contained a character that cannot be saved (a NUL byte), so nothing \
-        was saved. Please go back, remove any unusual characters you pasted, and send again.",
-    duplicate_field: |name| {
-        format!(
-            "The form sent the field \u{201c}{name}\u{201d} twice, which happens when a browser \
-             extension or an old copy of the page changes the form. Nothing was saved. Please go \
-             back, reload the page, and fill it in again."
-        )
-    },
-    unknown_field: |name| {
-        let which = match name {
-            Some(name) => format!("a field called \u{201c}{name}\u{201d}"),
-            None => "a field".to_owned(),
-        };
-        format!(
-            "The form sent {which} that this form does not have, which happens when a browser \
-             extension or an old copy of the page changes the form. Nothing was saved. Please go \
-             back, reload the page, and fill it in again."
-        )
-    },
+/// Every language's fixed sentences, in the order of [`Language::ALL`], looked up once.
+static TEXTS: LazyLock<Vec<Texts>> = LazyLock::new(|| Language::ALL.map(Texts::new).into());
 
-    token_missing: "The form arrived without its security code, so nothing was saved yet. Your \
-        answers are kept below \u{2014} please press Send again.",
-    token_invalid: "This copy of the form is out of date (the site may have restarted), so \
-        nothing was saved yet. Your answers are kept below \u{2014} please press Send again.",
-    token_too_young: "Please wait a moment and press Send again \u{2014} your answers are kept.",
-    short_of_space: "Your answers could not be saved just now: the server is short of storage \
-        space. Nothing was saved. Your answers are kept below \u{2014} please press Send again \
-        later (in an hour, or tomorrow), and keep this page open until then.",
-    resent_other_answers: "This form was already sent, and the answers sent then were \
-        received. The changed answers below were not saved. If you want them saved too, press \
-        Send again: that adds a second, separate submission.",
-    token_expired: "This form was open for a long time, so it had to be refreshed and nothing \
-        was saved yet. Your answers are kept below \u{2014} please press Send again.",
+fn bundle(language: Language) -> Bundle {
+    let id = language
+        .tag()
+        .parse()
+        .expect("every language tag is a valid identifier");
+    let mut bundle = Bundle::new_concurrent(vec![id]);
+    // Fluent wraps each argument in invisible isolation marks by default. The arguments here
+    // are numbers, field names and the campaign's own words, and the pages set `dir` on
+    // `<html>`; the marks would only show up as stray characters in text browsers.
+    bundle.set_use_isolating(false);
+    if language == Language::RtlTest {
+        bundle.set_transform(Some(right_to_left));
+    }
+    // A syntax error fails `tests/locales.rs`; at run time the messages that did parse are
+    // used, and any missing one falls back to English.
+    let resource = FluentResource::try_new(language.source().to_owned())
+        .unwrap_or_else(|(resource, _errors)| resource);
+    bundle
+        .add_resource(resource)
+        .expect("one resource per bundle cannot clash with another");
+    bundle
+}
 
-    thanks: Message {
-        title: "Thank you",
-        body: "Your answers arrived and were encrypted at once, so only the organizers of this \
-            letter can read them. You can close this page now.",
-    },
-    bad_request: Message {
-        title: "The form could not be read",
-        body: "What arrived was not a form this site can read, so nothing was saved. Please go \
-            back, reload the page, and try again.",
-    },
-    not_found: Message {
-        title: "Page not found",
-        body: "There is no page at this address. The letter and its form are on the front page.",
-    },
-    too_large: Message {
-        title: "Your answers are too long to send",
-        body: "Nothing was saved. Your text is still in the form: use your browser\u{2019}s Back \
-            button, shorten the longest answer, and press Send again.",
-    },
-    unsupported_media_type: Message {
-        title: "The form could not be read",
-        body: "What arrived was not sent the way a web form is sent, so nothing was saved. \
-            Please go back and press Send again from the form page.",
-    },
-    server_error: Message {
-        title: "Something went wrong on our side",
-        body: "Your answers were not saved. Your text is still in the form: use your browser\u{2019}s \
-            Back button and press Send again in a few minutes.",
-    },
-    method_not_allowed: Message {
-        title: "This address does not take that request",
-        body: "Nothing was saved. The letter and its form are on the front page.",
-    },
-    headers_too_large: Message {
-        title: "Your browser sent more than this site reads",
-        body: "Nothing was saved: the request carried too much extra information (very large \
-            cookies or headers, often from a browser extension). Your text is still in the form: \
-            go back and send again, or use a private window.",
-    },
-    timeout: Message {
-        title: "Your answers took too long to arrive",
-        body: "Nothing was saved; the connection was too slow. Your text is still in the form: \
-            use your browser\u{2019}s Back button and press Send again.",
-    },
-    unavailable: Message {
-        title: "Your answers could not be saved just now",
-        body: "Nothing was saved: the server is very busy or has a problem. Your text is still \
-            in the form: use your browser\u{2019}s Back button and press Send again in a minute.",
-    },
-    rate_limited_title: "Please wait a little",
-    rate_limited: |seconds| {
-        let wait = match seconds {
-            0 | 1 => "1 second".to_owned(),
-            n => format!("{} seconds", grouped(n)),
-        };
-        format!(
-            "Many forms were sent from your connection in a short time, so this one was not \
-             saved yet. Your text is still in the form: go back with your browser\u{2019}s Back \
-             button and send again in {wait}."
-        )
-    },
-    home_link: "Go to the letter",
-};
+/// The pseudo-locale's text: every run forced right to left (U+202E … U+202C), so a page
+/// that lays out correctly right to left reads as mirrored English.
+fn right_to_left(text: &str) -> Cow<'_, str> {
+    Cow::Owned(format!("\u{202e}{text}\u{202c}"))
+}
 
-/// The sentences for `language`. Only English ships; a translation adds a table and a `match`
-/// on the language tag here.
-pub fn texts(_language: &str) -> &'static Texts {
-    &ENGLISH
+/// Message `id` in `language` (in English if `language` lacks it), with `args`. Returns the
+/// Fluent errors alongside, for the tests; pages show whatever could be formatted.
+fn format_checked(
+    language: Language,
+    id: &str,
+    args: Option<&FluentArgs>,
+) -> (String, Vec<String>) {
+    let english = &BUNDLES[Language::English as usize];
+    let own = &BUNDLES[language as usize];
+    let found = [own, english].into_iter().find_map(|bundle| {
+        let pattern = bundle.get_message(id)?.value()?;
+        Some((bundle, pattern))
+    });
+    let Some((bundle, pattern)) = found else {
+        return (id.to_owned(), vec![format!("no message {id}")]);
+    };
+    let mut errors = Vec::new();
+    let text = bundle
+        .format_pattern(pattern, args, &mut errors)
+        .into_owned();
+    let errors = errors.iter().map(|e| format!("{id}: {e}")).collect();
+    (text, errors)
+}
+
+fn format(language: Language, id: &str, args: Option<&FluentArgs>) -> String {
+    format_checked(language, id, args).0
+}
+
+/// Keeps a sentence for the life of the program. Called only while [`TEXTS`] is built, once
+/// per message and language, so the memory is bounded like the Fluent sources themselves;
+/// it lets the tables hand out `&'static str` like the built-in tables they replaced.
+fn keep(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+/// A number as an argument: `count` the plain number (for choosing a plural form), `shown`
+/// the number grouped the way `language` writes it.
+fn number_args(language: Language, n: u64) -> FluentArgs<'static> {
+    let mut args = FluentArgs::new();
+    args.set("count", FluentValue::from(n));
+    args.set("shown", grouped(n, language.digit_group_separator()));
+    args
 }
 
 impl Texts {
+    /// The sentences of `language`.
+    pub(super) fn of(language: Language) -> &'static Self {
+        &TEXTS[language as usize]
+    }
+
+    fn new(language: Language) -> Self {
+        let text = |id: &str| keep(format(language, id, None));
+        let message = |page: &str| Message {
+            title: text(&format!("{page}-title")),
+            body: text(&format!("{page}-body")),
+        };
+        Self {
+            language,
+            language_name: text("language-name"),
+            languages_label: text("languages-label"),
+            sign_heading: text("sign-heading"),
+            privacy_note: text("privacy-note"),
+            required_marker: text("required-marker"),
+            submit: text("submit"),
+            honeypot_label: text("honeypot-label"),
+            error_summary_heading: text("error-summary-heading"),
+            required: text("required"),
+            choose_one: text("choose-one"),
+            choose_at_least_one: text("choose-at-least-one"),
+            not_an_option: text("not-an-option"),
+            control_character: text("control-character"),
+            bad_email: text("bad-email"),
+            bad_postal_code: text("bad-postal-code"),
+            bad_checkbox: text("bad-checkbox"),
+            must_tick: text("must-tick"),
+            damaged_form: text("damaged-form"),
+            not_utf8: text("not-utf8"),
+            nul_byte: text("nul-byte"),
+            token_missing: text("token-missing"),
+            token_invalid: text("token-invalid"),
+            token_too_young: text("token-too-young"),
+            token_expired: text("token-expired"),
+            resent_other_answers: text("resent-other-answers"),
+            short_of_space: text("short-of-space"),
+            thanks: message("thanks"),
+            bad_request: message("bad-request"),
+            not_found: message("not-found"),
+            too_large: message("too-large"),
+            unsupported_media_type: message("unsupported-media-type"),
+            server_error: message("server-error"),
+            method_not_allowed: message("method-not-allowed"),
+            headers_too_large: message("headers-too-large"),
+            timeout: message("timeout"),
+            unavailable: message("unavailable"),
+            rate_limited_title: text("rate-limited-title"),
+            home_link: text("home-link"),
+        }
+    }
+
+    fn format(&self, id: &str, args: &FluentArgs) -> String {
+        format(self.language, id, Some(args))
+    }
+
+    /// "N people and organizations have signed", in the language's plural form.
+    pub fn signatures(&self, count: u64) -> String {
+        self.format("signatures", &number_args(self.language, count))
+    }
+
+    /// After the label of a field that must be answered when `option` is chosen elsewhere.
+    /// The question is not repeated: it can be long, and it is just above.
+    pub fn required_if(&self, option: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("option", option);
+        self.format("required-if", &args)
+    }
+
+    /// The page title when the form comes back with problems.
+    pub fn error_title(&self, campaign_title: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("title", campaign_title);
+        self.format("error-title", &args)
+    }
+
+    /// The title of a message page: its heading and the campaign's title.
+    pub fn page_title(&self, heading: &str, campaign_title: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("heading", heading);
+        args.set("campaign", campaign_title);
+        self.format("page-title", &args)
+    }
+
+    /// Said near the letter when it and its questions are in another language than the
+    /// page: `language` is theirs, named in itself.
+    pub fn campaign_language_note(&self, language: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("language", language);
+        self.format("campaign-language-note", &args)
+    }
+
+    /// An answer of `length` characters over the `limit`.
+    pub fn too_long(&self, length: usize, limit: usize) -> String {
+        let separator = self.language.digit_group_separator();
+        let mut args = FluentArgs::new();
+        args.set("length", grouped(length as u64, separator));
+        args.set("limit", grouped(limit as u64, separator));
+        self.format("too-long", &args)
+    }
+
+    /// A single-value field came twice.
+    pub fn duplicate_field(&self, name: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("name", name);
+        self.format("duplicate-field", &args)
+    }
+
+    /// A field the form does not have came: its name, when it is safe to repeat.
+    pub fn unknown_field(&self, name: Option<&str>) -> String {
+        match name {
+            Some(name) => {
+                let mut args = FluentArgs::new();
+                args.set("name", name);
+                self.format("unknown-field-named", &args)
+            }
+            None => format(self.language, "unknown-field", None),
+        }
+    }
+
+    /// The 429 page's text: send again in `seconds` (at least 1).
+    pub fn rate_limited(&self, seconds: u64) -> String {
+        let seconds = seconds.max(1);
+        let mut args = number_args(self.language, seconds);
+        args.set("seconds", seconds);
+        self.format("rate-limited", &args)
+    }
     /// What to tell the person about a form body that could not be read (the 400 page).
     pub fn form_problem(&self, problem: &FormProblem) -> String {
         match problem {
             FormProblem::BadEscape => self.damaged_form.to_owned(),
             FormProblem::NotUtf8 => self.not_utf8.to_owned(),
             FormProblem::Nul => self.nul_byte.to_owned(),
-            FormProblem::DuplicateField(name) => (self.duplicate_field)(name),
-            FormProblem::UnknownField(name) => (self.unknown_field)(name.as_deref()),
+            FormProblem::DuplicateField(name) => self.duplicate_field(name),
+            FormProblem::UnknownField(name) => self.unknown_field(name.as_deref()),
         }
     }
 
@@ -281,7 +348,7 @@ impl Texts {
             AnswerProblem::BadPostalCode => self.bad_postal_code.to_owned(),
             AnswerProblem::BadCheckbox => self.bad_checkbox.to_owned(),
             AnswerProblem::MustTick => self.must_tick.to_owned(),
-            AnswerProblem::TooLong { length, limit } => (self.too_long)(length, limit),
+            AnswerProblem::TooLong { length, limit } => self.too_long(length, limit),
         }
     }
 
@@ -296,15 +363,99 @@ impl Texts {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub(super) fn grouped(n: u64) -> String {
+/// The sentences for the language whose tag is `tag` (English for a tag we do not have), as
+/// in `texts("en").thanks.title`.
+pub fn texts(tag: &str) -> &'static Texts {
+    Language::from_tag(tag).unwrap_or(Language::English).texts()
+}
+
+/// `1234567` → `1,234,567` (with `,` as the `separator`).
+pub(super) fn grouped(n: u64, separator: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+            out.push(separator);
         }
         out.push(digit);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use fluent_syntax::ast::Entry;
+
+    use super::*;
+
+    /// Every message of every language formats without a Fluent error, given the arguments
+    /// the code passes (a missing message, a misspelt variable or a bad reference would show).
+    #[test]
+    fn every_message_of_every_language_formats() {
+        let mut args = number_args(Language::English, 2);
+        for (name, value) in [
+            ("option", "Organization"),
+            ("title", "Campaign"),
+            ("heading", "Heading"),
+            ("campaign", "Campaign"),
+            ("language", "English"),
+            ("length", "20,041"),
+            ("limit", "20,000"),
+            ("name", "colour"),
+        ] {
+            args.set(name, value);
+        }
+        args.set("seconds", 2);
+        let english = FluentResource::try_new(Language::English.source().to_owned())
+            .unwrap_or_else(|_| panic!("English does not parse"));
+        let ids: Vec<&str> = english
+            .entries()
+            .filter_map(|entry| match entry {
+                Entry::Message(message) => Some(message.id.name),
+                _ => None,
+            })
+            .collect();
+        assert!(ids.len() > 50, "{ids:?}");
+        for language in Language::ALL {
+            for id in &ids {
+                let own = &BUNDLES[language as usize];
+                assert!(own.has_message(id), "{} lacks {id}", language.tag());
+                let (text, errors) = format_checked(language, id, Some(&args));
+                assert!(errors.is_empty(), "{}: {errors:?}", language.tag());
+                assert!(!text.trim().is_empty(), "{} {id} is empty", language.tag());
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_plurals_follow_the_language() {
+        let en = Language::English.texts();
+        assert_eq!(en.signatures(1), "1 person or organization has signed.");
+        assert_eq!(en.signatures(0), "0 people and organizations have signed.");
+        assert_eq!(
+            en.signatures(1234),
+            "1,234 people and organizations have signed."
+        );
+        assert!(en.rate_limited(0).ends_with("send again in 1 second."));
+        assert!(
+            en.rate_limited(1234)
+                .ends_with("send again in 1,234 seconds.")
+        );
+        assert!(
+            Language::French
+                .texts()
+                .signatures(1234)
+                .starts_with("1\u{202f}234 ")
+        );
+        assert!(
+            Language::Spanish
+                .texts()
+                .too_long(20_041, 20_000)
+                .contains("20.041")
+        );
+        assert_eq!(texts("xx").thanks.title, "Thank you");
+        assert_eq!(texts("fr").language_name, "Français");
+        let mirrored = Language::RtlTest.texts().submit;
+        assert_eq!(mirrored, "\u{202e}Send\u{202c}");
+    }
 }

@@ -176,8 +176,8 @@ async fn forms_no_browser_sends_get_400_and_store_nothing() {
     let t = texts("en");
     for (body, reason) in [
         ("name=%FF%FE", t.not_utf8.to_owned()),
-        ("name=Ana&colour=red", (t.unknown_field)(Some("colour"))),
-        ("name=Ana&name=Bo", (t.duplicate_field)("name")),
+        ("name=Ana&colour=red", t.unknown_field(Some("colour"))),
+        ("name=Ana&name=Bo", t.duplicate_field("name")),
     ] {
         let response = post_form(&client, &server, body.into()).await;
         assert_eq!(response.status(), 400, "{body}");

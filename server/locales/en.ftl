@@ -1,0 +1,99 @@
+# English: the reference. Every other file has exactly these message ids and uses only the
+# variables used here (server/tests/locales.rs checks). One message is one line: Fluent keeps
+# line breaks inside a message, and the pages are compared byte for byte in tests.
+# Numbers arrive already grouped ($shown, $length, $limit); $count and $seconds are the plain
+# numbers, for choosing the plural form only.
+
+## The language menu
+
+# This language's name, written in itself, for the menu on every page.
+language-name = English
+# The accessible name of the language menu.
+languages-label = Language
+
+## The letter page
+
+sign-heading = Sign the letter
+signatures = { $count ->
+    [one] 1 person or organization has signed.
+   *[other] { $shown } people and organizations have signed.
+}
+privacy-note = Your answers are encrypted as soon as they arrive: only the organizers can read them. This page uses no cookies, no scripts and no trackers.
+# Shown when the page is in another language than the campaign's letter and questions.
+# $language: the campaign's language, named in itself (or its tag).
+campaign-language-note = The letter and the questions are shown as the organizers wrote them, in { $language }; their translation is awaited from the organizers. Everything else on this page is in English.
+required-marker = (required)
+# $option: the label of the choice that makes this question required, as the campaign wrote it.
+required-if = (required if you chose “{ $option }”)
+submit = Send
+# A field people never see; bots fill it in. A text browser shows this label.
+honeypot-label = Leave this empty
+error-summary-heading = Please check your answers
+# The page title when the form comes back with problems. $title: the campaign's title.
+error-title = Please check your answers: { $title }
+# The title of every other page. $heading: the page's heading; $campaign: the campaign's title.
+page-title = { $heading } — { $campaign }
+home-link = Go to the letter
+
+## Problems with one answer, shown next to it
+
+required = Please answer this question.
+choose-one = Please choose one of the options.
+choose-at-least-one = Please tick at least one of the options.
+not-an-option = Please choose from the options shown (the form sent one it does not have).
+control-character = This answer contains an invisible control character (often from text copied elsewhere, or a line break in a one-line answer), which cannot be saved. Please delete and retype the part you pasted — the rest of your text is kept below.
+bad-email = This does not look like an email address: it needs one @ with something on each side, and no spaces. You can also leave it empty.
+bad-postal-code = A postal code has only letters, digits, spaces and hyphens. You can also leave it empty.
+bad-checkbox = This checkbox sent an unexpected value. Please tick or untick it again.
+must-tick = Please tick this box to continue.
+# $length and $limit: numbers of characters, already grouped.
+too-long = This answer is { $length } characters; the limit is { $limit }. Please shorten it — your text is kept below.
+
+## A form that could not be read (the 400 page)
+
+damaged-form = The form’s data was damaged on the way, so nothing was saved. Please go back and press Send again.
+not-utf8 = The form’s text could not be read (it was not sent as UTF-8), so nothing was saved. Please go back and send it again, if you can from an up-to-date browser.
+nul-byte = The form contained a character that cannot be saved (a NUL byte), so nothing was saved. Please go back, remove any unusual characters you pasted, and send again.
+# $name: the field's name in the form (a short code such as "email").
+duplicate-field = The form sent the field “{ $name }” twice, which happens when a browser extension or an old copy of the page changes the form. Nothing was saved. Please go back, reload the page, and fill it in again.
+# $name: the unknown field's name, when it is safe to repeat.
+unknown-field-named = The form sent a field called “{ $name }” that this form does not have, which happens when a browser extension or an old copy of the page changes the form. Nothing was saved. Please go back, reload the page, and fill it in again.
+unknown-field = The form sent a field that this form does not have, which happens when a browser extension or an old copy of the page changes the form. Nothing was saved. Please go back, reload the page, and fill it in again.
+
+## Notices above a form that comes back
+
+token-missing = The form arrived without its security code, so nothing was saved yet. Your answers are kept below — please press Send again.
+token-invalid = This copy of the form is out of date (the site may have restarted), so nothing was saved yet. Your answers are kept below — please press Send again.
+token-too-young = Please wait a moment and press Send again — your answers are kept.
+token-expired = This form was open for a long time, so it had to be refreshed and nothing was saved yet. Your answers are kept below — please press Send again.
+resent-other-answers = This form was already sent, and the answers sent then were received. The changed answers below were not saved. If you want them saved too, press Send again: that adds a second, separate submission.
+short-of-space = Your answers could not be saved just now: the server is short of storage space. Nothing was saved. Your answers are kept below — please press Send again later (in an hour, or tomorrow), and keep this page open until then.
+
+## Pages: a title, and what happened and what to do
+
+thanks-title = Thank you
+thanks-body = Your answers arrived and were encrypted at once, so only the organizers of this letter can read them. You can close this page now.
+bad-request-title = The form could not be read
+bad-request-body = What arrived was not a form this site can read, so nothing was saved. Please go back, reload the page, and try again.
+not-found-title = Page not found
+not-found-body = There is no page at this address. The letter and its form are on the front page.
+too-large-title = Your answers are too long to send
+too-large-body = Nothing was saved. Your text is still in the form: use your browser’s Back button, shorten the longest answer, and press Send again.
+unsupported-media-type-title = The form could not be read
+unsupported-media-type-body = What arrived was not sent the way a web form is sent, so nothing was saved. Please go back and press Send again from the form page.
+server-error-title = Something went wrong on our side
+server-error-body = Your answers were not saved. Your text is still in the form: use your browser’s Back button and press Send again in a few minutes.
+method-not-allowed-title = This address does not take that request
+method-not-allowed-body = Nothing was saved. The letter and its form are on the front page.
+headers-too-large-title = Your browser sent more than this site reads
+headers-too-large-body = Nothing was saved: the request carried too much extra information (very large cookies or headers, often from a browser extension). Your text is still in the form: go back and send again, or use a private window.
+timeout-title = Your answers took too long to arrive
+timeout-body = Nothing was saved; the connection was too slow. Your text is still in the form: use your browser’s Back button and press Send again.
+unavailable-title = Your answers could not be saved just now
+unavailable-body = Nothing was saved: the server is very busy or has a problem. Your text is still in the form: use your browser’s Back button and press Send again in a minute.
+rate-limited-title = Please wait a little
+# $seconds: the plain number (at least 1); $shown: the same number, grouped.
+rate-limited = Many forms were sent from your connection in a short time, so this one was not saved yet. Your text is still in the form: go back with your browser’s Back button and send again in { $seconds ->
+    [one] 1 second
+   *[other] { $shown } seconds
+}.

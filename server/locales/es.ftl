@@ -1,0 +1,84 @@
+# Español. Traducción pendiente de revisión por una persona hablante nativa.
+# This translation awaits review by a native speaker (see docs/TRANSLATING.md).
+
+## The language menu
+
+language-name = Español
+languages-label = Idioma
+
+## The letter page
+
+sign-heading = Firmar la carta
+signatures = { $count ->
+    [one] { $shown } persona u organización ha firmado.
+   *[other] { $shown } personas y organizaciones han firmado.
+}
+privacy-note = Sus respuestas se cifran en cuanto llegan: solo quienes organizan esta carta pueden leerlas. Esta página no usa cookies, ni scripts, ni rastreadores.
+campaign-language-note = La carta y las preguntas se muestran tal como las escribieron quienes organizan la campaña, en { $language }; su traducción está pendiente. Todo lo demás en esta página está en español.
+required-marker = (obligatorio)
+required-if = (obligatorio si eligió «{ $option }»)
+submit = Enviar
+honeypot-label = Deje este campo vacío
+error-summary-heading = Por favor, revise sus respuestas
+error-title = Por favor, revise sus respuestas: { $title }
+page-title = { $heading } — { $campaign }
+home-link = Ir a la carta
+
+## Problems with one answer, shown next to it
+
+required = Por favor, responda a esta pregunta.
+choose-one = Por favor, elija una de las opciones.
+choose-at-least-one = Por favor, marque al menos una de las opciones.
+not-an-option = Por favor, elija entre las opciones que se muestran (el formulario envió una que no tiene).
+control-character = Esta respuesta contiene un carácter de control invisible (a menudo de un texto copiado de otro sitio, o un salto de línea en una respuesta de una sola línea) que no se puede guardar. Por favor, borre y vuelva a escribir la parte que pegó; el resto de su texto se conserva abajo.
+bad-email = Esto no parece una dirección de correo electrónico: necesita una sola @ con texto a cada lado, y sin espacios. También puede dejarlo vacío.
+bad-postal-code = Un código postal solo tiene letras, números, espacios y guiones. También puede dejarlo vacío.
+bad-checkbox = Esta casilla envió un valor inesperado. Por favor, márquela o desmárquela de nuevo.
+must-tick = Por favor, marque esta casilla para continuar.
+too-long = Esta respuesta tiene { $length } caracteres; el límite es { $limit }. Por favor, acórtela; su texto se conserva abajo.
+
+## A form that could not be read (the 400 page)
+
+damaged-form = Los datos del formulario se dañaron por el camino, así que no se guardó nada. Por favor, vuelva atrás y pulse Enviar de nuevo.
+not-utf8 = No se pudo leer el texto del formulario (no se envió en UTF-8), así que no se guardó nada. Por favor, vuelva atrás y envíelo de nuevo, si puede desde un navegador actualizado.
+nul-byte = El formulario contenía un carácter que no se puede guardar (un byte NUL), así que no se guardó nada. Por favor, vuelva atrás, quite los caracteres extraños que haya pegado y envíelo de nuevo.
+duplicate-field = El formulario envió dos veces el campo «{ $name }», lo que ocurre cuando una extensión del navegador o una copia antigua de la página cambia el formulario. No se guardó nada. Por favor, vuelva atrás, recargue la página y rellénela de nuevo.
+unknown-field-named = El formulario envió un campo llamado «{ $name }» que este formulario no tiene, lo que ocurre cuando una extensión del navegador o una copia antigua de la página cambia el formulario. No se guardó nada. Por favor, vuelva atrás, recargue la página y rellénela de nuevo.
+unknown-field = El formulario envió un campo que este formulario no tiene, lo que ocurre cuando una extensión del navegador o una copia antigua de la página cambia el formulario. No se guardó nada. Por favor, vuelva atrás, recargue la página y rellénela de nuevo.
+
+## Notices above a form that comes back
+
+token-missing = El formulario llegó sin su código de seguridad, así que todavía no se guardó nada. Sus respuestas se conservan abajo; por favor, pulse Enviar de nuevo.
+token-invalid = Esta copia del formulario está desactualizada (puede que el sitio se haya reiniciado), así que todavía no se guardó nada. Sus respuestas se conservan abajo; por favor, pulse Enviar de nuevo.
+token-too-young = Por favor, espere un momento y pulse Enviar de nuevo; sus respuestas se conservan.
+token-expired = Este formulario estuvo abierto mucho tiempo, así que hubo que renovarlo y todavía no se guardó nada. Sus respuestas se conservan abajo; por favor, pulse Enviar de nuevo.
+resent-other-answers = Este formulario ya se había enviado, y las respuestas de entonces se recibieron. Las respuestas cambiadas que ve abajo no se guardaron. Si quiere guardarlas también, pulse Enviar de nuevo: eso añade un segundo envío, separado del primero.
+short-of-space = Sus respuestas no se pudieron guardar en este momento: al servidor le falta espacio de almacenamiento. No se guardó nada. Sus respuestas se conservan abajo; por favor, pulse Enviar de nuevo más tarde (dentro de una hora, o mañana) y mantenga esta página abierta hasta entonces.
+
+## Pages: a title, and what happened and what to do
+
+thanks-title = Gracias
+thanks-body = Sus respuestas llegaron y se cifraron enseguida, así que solo quienes organizan esta carta pueden leerlas. Ya puede cerrar esta página.
+bad-request-title = No se pudo leer el formulario
+bad-request-body = Lo que llegó no es un formulario que este sitio pueda leer, así que no se guardó nada. Por favor, vuelva atrás, recargue la página e inténtelo de nuevo.
+not-found-title = Página no encontrada
+not-found-body = No hay ninguna página en esta dirección. La carta y su formulario están en la página principal.
+too-large-title = Sus respuestas son demasiado largas para enviarlas
+too-large-body = No se guardó nada. Su texto sigue en el formulario: use el botón Atrás de su navegador, acorte la respuesta más larga y pulse Enviar de nuevo.
+unsupported-media-type-title = No se pudo leer el formulario
+unsupported-media-type-body = Lo que llegó no se envió como se envía un formulario web, así que no se guardó nada. Por favor, vuelva atrás y pulse Enviar de nuevo desde la página del formulario.
+server-error-title = Algo falló por nuestra parte
+server-error-body = Sus respuestas no se guardaron. Su texto sigue en el formulario: use el botón Atrás de su navegador y pulse Enviar de nuevo dentro de unos minutos.
+method-not-allowed-title = Esta dirección no acepta esa solicitud
+method-not-allowed-body = No se guardó nada. La carta y su formulario están en la página principal.
+headers-too-large-title = Su navegador envió más de lo que este sitio lee
+headers-too-large-body = No se guardó nada: la solicitud llevaba demasiada información adicional (cookies o cabeceras muy grandes, a menudo de una extensión del navegador). Su texto sigue en el formulario: vuelva atrás y envíelo de nuevo, o use una ventana privada.
+timeout-title = Sus respuestas tardaron demasiado en llegar
+timeout-body = No se guardó nada; la conexión era demasiado lenta. Su texto sigue en el formulario: use el botón Atrás de su navegador y pulse Enviar de nuevo.
+unavailable-title = Sus respuestas no se pudieron guardar en este momento
+unavailable-body = No se guardó nada: el servidor está muy ocupado o tiene un problema. Su texto sigue en el formulario: use el botón Atrás de su navegador y pulse Enviar de nuevo dentro de un minuto.
+rate-limited-title = Por favor, espere un poco
+rate-limited = Se enviaron muchos formularios desde su conexión en poco tiempo, así que este todavía no se guardó. Su texto sigue en el formulario: vuelva atrás con el botón Atrás de su navegador y envíelo de nuevo dentro de { $seconds ->
+    [one] { $shown } segundo
+   *[other] { $shown } segundos
+}.

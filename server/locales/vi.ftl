@@ -1,0 +1,78 @@
+# Tiếng Việt. Bản dịch này đang chờ người bản ngữ xem lại.
+# This translation awaits review by a native speaker (see docs/TRANSLATING.md).
+
+## The language menu
+
+language-name = Tiếng Việt
+languages-label = Ngôn ngữ
+
+## The letter page
+
+sign-heading = Ký tên vào thư
+signatures = Đã có { $shown } cá nhân và tổ chức ký tên.
+privacy-note = Câu trả lời của bạn được mã hóa ngay khi đến nơi: chỉ những người tổ chức lá thư này mới đọc được. Trang này không dùng cookie, không dùng script và không có công cụ theo dõi.
+campaign-language-note = Lá thư và các câu hỏi được hiển thị đúng như những người tổ chức đã viết, bằng { $language }; bản dịch đang chờ những người tổ chức cung cấp. Mọi nội dung khác trên trang này đều bằng tiếng Việt.
+required-marker = (bắt buộc)
+required-if = (bắt buộc nếu bạn chọn “{ $option }”)
+submit = Gửi
+honeypot-label = Vui lòng để trống ô này
+error-summary-heading = Vui lòng kiểm tra lại câu trả lời
+error-title = Vui lòng kiểm tra lại câu trả lời: { $title }
+page-title = { $heading } — { $campaign }
+home-link = Đến trang lá thư
+
+## Problems with one answer, shown next to it
+
+required = Vui lòng trả lời câu hỏi này.
+choose-one = Vui lòng chọn một trong các lựa chọn.
+choose-at-least-one = Vui lòng đánh dấu ít nhất một lựa chọn.
+not-an-option = Vui lòng chọn trong các lựa chọn được hiển thị (biểu mẫu đã gửi một lựa chọn không có trong đó).
+control-character = Câu trả lời này có một ký tự điều khiển vô hình (thường do chép văn bản từ nơi khác, hoặc do xuống dòng trong câu trả lời chỉ có một dòng) nên không thể lưu. Vui lòng xóa và gõ lại phần bạn đã dán — phần còn lại của bạn vẫn được giữ bên dưới.
+bad-email = Đây có vẻ không phải là địa chỉ email: cần có đúng một dấu @, có chữ ở cả hai bên và không có khoảng trắng. Bạn cũng có thể để trống.
+bad-postal-code = Mã bưu chính chỉ gồm chữ cái, chữ số, khoảng trắng và dấu gạch ngang. Bạn cũng có thể để trống.
+bad-checkbox = Ô đánh dấu này đã gửi một giá trị không mong đợi. Vui lòng đánh dấu hoặc bỏ đánh dấu lại.
+must-tick = Vui lòng đánh dấu vào ô này để tiếp tục.
+too-long = Câu trả lời này dài { $length } ký tự; giới hạn là { $limit }. Vui lòng rút ngắn — văn bản của bạn vẫn được giữ bên dưới.
+
+## A form that could not be read (the 400 page)
+
+damaged-form = Dữ liệu của biểu mẫu bị hỏng trên đường gửi nên chưa có gì được lưu. Vui lòng quay lại và bấm Gửi lần nữa.
+not-utf8 = Không đọc được văn bản trong biểu mẫu (không được gửi bằng UTF-8) nên chưa có gì được lưu. Vui lòng quay lại và gửi lần nữa, nếu được thì dùng trình duyệt đã cập nhật.
+nul-byte = Biểu mẫu có một ký tự không thể lưu (byte NUL) nên chưa có gì được lưu. Vui lòng quay lại, xóa các ký tự lạ bạn đã dán, rồi gửi lần nữa.
+duplicate-field = Biểu mẫu đã gửi ô “{ $name }” hai lần; điều này xảy ra khi một tiện ích của trình duyệt hoặc một bản cũ của trang làm thay đổi biểu mẫu. Chưa có gì được lưu. Vui lòng quay lại, tải lại trang và điền lại.
+unknown-field-named = Biểu mẫu đã gửi một ô tên là “{ $name }” mà biểu mẫu này không có; điều này xảy ra khi một tiện ích của trình duyệt hoặc một bản cũ của trang làm thay đổi biểu mẫu. Chưa có gì được lưu. Vui lòng quay lại, tải lại trang và điền lại.
+unknown-field = Biểu mẫu đã gửi một ô mà biểu mẫu này không có; điều này xảy ra khi một tiện ích của trình duyệt hoặc một bản cũ của trang làm thay đổi biểu mẫu. Chưa có gì được lưu. Vui lòng quay lại, tải lại trang và điền lại.
+
+## Notices above a form that comes back
+
+token-missing = Biểu mẫu đến nơi mà không có mã bảo mật nên chưa có gì được lưu. Câu trả lời của bạn vẫn được giữ bên dưới — vui lòng bấm Gửi lần nữa.
+token-invalid = Bản biểu mẫu này đã cũ (có thể trang web vừa khởi động lại) nên chưa có gì được lưu. Câu trả lời của bạn vẫn được giữ bên dưới — vui lòng bấm Gửi lần nữa.
+token-too-young = Vui lòng đợi một chút rồi bấm Gửi lần nữa — câu trả lời của bạn vẫn được giữ.
+token-expired = Biểu mẫu này đã mở quá lâu nên phải làm mới, và chưa có gì được lưu. Câu trả lời của bạn vẫn được giữ bên dưới — vui lòng bấm Gửi lần nữa.
+resent-other-answers = Biểu mẫu này đã được gửi trước đó, và câu trả lời lần đó đã được nhận. Các câu trả lời đã sửa bên dưới chưa được lưu. Nếu bạn muốn lưu cả những câu trả lời này, hãy bấm Gửi lần nữa: việc đó sẽ thêm một lần gửi thứ hai, riêng biệt.
+short-of-space = Hiện chưa thể lưu câu trả lời của bạn: máy chủ đang thiếu dung lượng lưu trữ. Chưa có gì được lưu. Câu trả lời của bạn vẫn được giữ bên dưới — vui lòng bấm Gửi lần nữa sau (một giờ nữa, hoặc ngày mai), và để trang này mở cho đến lúc đó.
+
+## Pages: a title, and what happened and what to do
+
+thanks-title = Xin cảm ơn
+thanks-body = Câu trả lời của bạn đã đến nơi và được mã hóa ngay, nên chỉ những người tổ chức lá thư này mới đọc được. Bây giờ bạn có thể đóng trang này.
+bad-request-title = Không đọc được biểu mẫu
+bad-request-body = Những gì gửi đến không phải là biểu mẫu mà trang này đọc được, nên chưa có gì được lưu. Vui lòng quay lại, tải lại trang và thử lần nữa.
+not-found-title = Không tìm thấy trang
+not-found-body = Không có trang nào ở địa chỉ này. Lá thư và biểu mẫu nằm ở trang đầu.
+too-large-title = Câu trả lời của bạn quá dài để gửi
+too-large-body = Chưa có gì được lưu. Văn bản của bạn vẫn còn trong biểu mẫu: hãy dùng nút Quay lại của trình duyệt, rút ngắn câu trả lời dài nhất, rồi bấm Gửi lần nữa.
+unsupported-media-type-title = Không đọc được biểu mẫu
+unsupported-media-type-body = Những gì gửi đến không được gửi theo cách một biểu mẫu web được gửi, nên chưa có gì được lưu. Vui lòng quay lại và bấm Gửi lần nữa từ trang biểu mẫu.
+server-error-title = Đã có lỗi xảy ra ở phía chúng tôi
+server-error-body = Câu trả lời của bạn chưa được lưu. Văn bản của bạn vẫn còn trong biểu mẫu: hãy dùng nút Quay lại của trình duyệt và bấm Gửi lần nữa sau vài phút.
+method-not-allowed-title = Địa chỉ này không nhận loại yêu cầu đó
+method-not-allowed-body = Chưa có gì được lưu. Lá thư và biểu mẫu nằm ở trang đầu.
+headers-too-large-title = Trình duyệt của bạn đã gửi nhiều hơn mức trang này đọc
+headers-too-large-body = Chưa có gì được lưu: yêu cầu mang quá nhiều thông tin phụ (cookie hoặc tiêu đề rất lớn, thường do tiện ích của trình duyệt). Văn bản của bạn vẫn còn trong biểu mẫu: hãy quay lại và gửi lần nữa, hoặc dùng cửa sổ riêng tư.
+timeout-title = Câu trả lời của bạn mất quá lâu để đến nơi
+timeout-body = Chưa có gì được lưu; kết nối quá chậm. Văn bản của bạn vẫn còn trong biểu mẫu: hãy dùng nút Quay lại của trình duyệt và bấm Gửi lần nữa.
+unavailable-title = Hiện chưa thể lưu câu trả lời của bạn
+unavailable-body = Chưa có gì được lưu: máy chủ đang rất bận hoặc gặp sự cố. Văn bản của bạn vẫn còn trong biểu mẫu: hãy dùng nút Quay lại của trình duyệt và bấm Gửi lần nữa sau một phút.
+rate-limited-title = Vui lòng đợi một chút
+rate-limited = Có nhiều biểu mẫu được gửi từ kết nối của bạn trong thời gian ngắn, nên biểu mẫu này chưa được lưu. Văn bản của bạn vẫn còn trong biểu mẫu: hãy quay lại bằng nút Quay lại của trình duyệt và gửi lần nữa sau { $shown } giây.

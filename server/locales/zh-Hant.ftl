@@ -1,0 +1,78 @@
+# 繁體中文。本譯文有待以中文為母語的人士審閱。
+# This translation awaits review by a native speaker (see docs/TRANSLATING.md).
+
+## The language menu
+
+language-name = 繁體中文
+languages-label = 語言
+
+## The letter page
+
+sign-heading = 簽署這封信
+signatures = 已有 { $shown } 位個人和團體簽署。
+privacy-note = 您的回答一送達就會加密：只有這封信的發起人能夠閱讀。本網頁不使用 Cookie、指令碼或任何追蹤工具。
+campaign-language-note = 這封信和下面的問題依發起人的原文顯示，語言為 { $language }；譯文正在等待發起人提供。本網頁的其他內容皆為繁體中文。
+required-marker = （必填）
+required-if = （如果您選擇了「{ $option }」，則為必填）
+submit = 送出
+honeypot-label = 請勿填寫此欄
+error-summary-heading = 請檢查您的回答
+error-title = 請檢查您的回答：{ $title }
+page-title = { $heading } — { $campaign }
+home-link = 前往信件頁面
+
+## Problems with one answer, shown next to it
+
+required = 請回答這個問題。
+choose-one = 請選擇其中一個選項。
+choose-at-least-one = 請至少勾選一個選項。
+not-an-option = 請從顯示的選項中選擇（表單送出了一個不存在的選項）。
+control-character = 這個回答含有一個看不見的控制字元（通常來自從別處複製的文字，或單行回答中的換行），無法儲存。請刪除您貼上的部分並重新輸入——您其餘的文字保留在下方。
+bad-email = 這看起來不像電子郵件地址：地址中需要有一個 @，兩邊都要有內容，而且不能有空格。您也可以不填。
+bad-postal-code = 郵遞區號只能包含字母、數字、空格和連字號。您也可以不填。
+bad-checkbox = 這個核取方塊送出了非預期的值。請重新勾選或取消勾選。
+must-tick = 請勾選此方塊以繼續。
+too-long = 這個回答有 { $length } 個字元，上限為 { $limit } 個。請縮短——您的文字保留在下方。
+
+## A form that could not be read (the 400 page)
+
+damaged-form = 表單資料在傳送途中受損，因此沒有儲存任何內容。請返回並再按一次「送出」。
+not-utf8 = 無法讀取表單中的文字（未以 UTF-8 傳送），因此沒有儲存任何內容。請返回並重新送出，最好使用已更新的瀏覽器。
+nul-byte = 表單中含有無法儲存的字元（NUL 位元組），因此沒有儲存任何內容。請返回，刪除您貼上的特殊字元，然後重新送出。
+duplicate-field = 表單把「{ $name }」這一欄送出了兩次，這通常是瀏覽器擴充功能或舊版網頁更動了表單所致。沒有儲存任何內容。請返回，重新載入網頁，再填寫一次。
+unknown-field-named = 表單送出了一個名為「{ $name }」的欄位，但本表單並沒有這一欄，這通常是瀏覽器擴充功能或舊版網頁更動了表單所致。沒有儲存任何內容。請返回，重新載入網頁，再填寫一次。
+unknown-field = 表單送出了一個本表單沒有的欄位，這通常是瀏覽器擴充功能或舊版網頁更動了表單所致。沒有儲存任何內容。請返回，重新載入網頁，再填寫一次。
+
+## Notices above a form that comes back
+
+token-missing = 表單送達時缺少安全碼，因此尚未儲存任何內容。您的回答保留在下方——請再按一次「送出」。
+token-invalid = 這份表單已經過時（網站可能已重新啟動），因此尚未儲存任何內容。您的回答保留在下方——請再按一次「送出」。
+token-too-young = 請稍候片刻，再按「送出」——您的回答都已保留。
+token-expired = 這份表單開啟的時間太久，需要更新，因此尚未儲存任何內容。您的回答保留在下方——請再按一次「送出」。
+resent-other-answers = 這份表單先前已經送出，當時的回答已經收到。下方修改過的回答沒有儲存。如果您也想儲存這些回答，請再按一次「送出」：這會另外新增一份回覆。
+short-of-space = 您的回答暫時無法儲存：伺服器的儲存空間不足。沒有儲存任何內容。您的回答保留在下方——請稍後（一小時後或明天）再按一次「送出」，在那之前請保持此網頁開啟。
+
+## Pages: a title, and what happened and what to do
+
+thanks-title = 謝謝您
+thanks-body = 您的回答已送達並立即加密，只有這封信的發起人能夠閱讀。您現在可以關閉此網頁。
+bad-request-title = 無法讀取表單
+bad-request-body = 收到的內容不是本網站能讀取的表單，因此沒有儲存任何內容。請返回，重新載入網頁，然後再試一次。
+not-found-title = 找不到網頁
+not-found-body = 這個網址沒有網頁。信件和表單在首頁。
+too-large-title = 您的回答太長，無法送出
+too-large-body = 沒有儲存任何內容。您的文字仍在表單中：請使用瀏覽器的「上一頁」按鈕，縮短最長的回答，然後再按一次「送出」。
+unsupported-media-type-title = 無法讀取表單
+unsupported-media-type-body = 收到的內容不是以網頁表單的方式傳送的，因此沒有儲存任何內容。請返回表單頁面，再按一次「送出」。
+server-error-title = 我們這邊出了問題
+server-error-body = 您的回答沒有儲存。您的文字仍在表單中：請使用瀏覽器的「上一頁」按鈕，幾分鐘後再按一次「送出」。
+method-not-allowed-title = 這個網址不接受此類要求
+method-not-allowed-body = 沒有儲存任何內容。信件和表單在首頁。
+headers-too-large-title = 您的瀏覽器傳送的資訊超出本網站的讀取範圍
+headers-too-large-body = 沒有儲存任何內容：要求中附帶了過多額外資訊（通常是瀏覽器擴充功能產生的超大 Cookie 或標頭）。您的文字仍在表單中：請返回並重新送出，或使用無痕（私密）視窗。
+timeout-title = 您的回答傳送時間過長
+timeout-body = 沒有儲存任何內容；連線速度太慢。您的文字仍在表單中：請使用瀏覽器的「上一頁」按鈕，再按一次「送出」。
+unavailable-title = 您的回答暫時無法儲存
+unavailable-body = 沒有儲存任何內容：伺服器非常忙碌或發生了問題。您的文字仍在表單中：請使用瀏覽器的「上一頁」按鈕，一分鐘後再按一次「送出」。
+rate-limited-title = 請稍候一下
+rate-limited = 短時間內從您的網路連線送出了很多份表單，因此這一份尚未儲存。您的文字仍在表單中：請使用瀏覽器的「上一頁」按鈕返回，{ $shown } 秒後再送出。
