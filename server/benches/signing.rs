@@ -1,5 +1,12 @@
 //! `cargo bench -p sealform-server --bench signing`: signatures per second through the real
-//! release binary on loopback, with rate limits off, and the server's peak memory.
+//! release binary on loopback, with rate limits off, and the server's peak memory; then the same
+//! load against two baselines kept here, in the same run, and the ratios:
+//!
+//! - (a) a bare axum handler that parses the form body and answers 200: the price of privacy
+//!   and durability;
+//! - (b) a bare handler that parses, seals with age to the same keys and stores with the
+//!   product's own `Store` (the same group commit and `fdatasync`), with no validation,
+//!   templates, tokens or limits: the practical ceiling.
 //!
 //! Each simulated person fetches the form (for its token) and posts a signature with a
 //! 2,000-character testimony; the server seals it to three organizer keys and answers only once
@@ -11,6 +18,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use age::x25519;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::routing::{get, post};
+use seal::{Day, Field, FieldValue, RecipientSet, Submission};
+use sealform_server::store::Store;
 
 /// Signatures per round.
 const SIGNATURES: usize = 1_500;
@@ -139,12 +152,101 @@ fn status_kib(pid: u32, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The concurrencies every server is measured at.
+const CONCURRENCIES: [usize; 4] = [1, 8, 32, 64];
+
+/// A baseline's page for `GET /`: just a token field, so the client's loop is the product's.
+const BASELINE_PAGE: &str = "<input type=\"hidden\" name=\"token\" value=\"0\">";
+
+/// What baseline (b) needs: the keys and the product's store.
+struct Ceiling {
+    recipients: RecipientSet,
+    store: Store,
+}
+
+/// Baseline (a): parse the form body, answer 200.
+async fn parse_only(body: Bytes) -> &'static str {
+    let fields = form_urlencoded::parse(&body).count();
+    assert!(fields > 0);
+    "ok"
+}
+
+/// Baseline (b): parse, seal, store durably, answer 200.
+async fn seal_and_store(
+    State(ceiling): State<std::sync::Arc<Ceiling>>,
+    body: Bytes,
+) -> &'static str {
+    let fields: Vec<Field> = form_urlencoded::parse(&body)
+        .map(|(name, value)| Field::new(name.into_owned(), FieldValue::Text(value.into_owned())))
+        .collect();
+    let submission = Submission::new(
+        "open-letter".into(),
+        "en".into(),
+        Day::of(std::time::SystemTime::now()),
+        fields,
+    );
+    let sealing = std::sync::Arc::clone(&ceiling);
+    let record = tokio::task::spawn_blocking(move || seal::seal(&submission, &sealing.recipients))
+        .await
+        .unwrap()
+        .unwrap();
+    ceiling
+        .store
+        .put(record, ceiling.recipients.fingerprint())
+        .await
+        .unwrap();
+    "ok"
+}
+
+/// Serves `app` on a loopback port from a runtime of its own (two workers, as the product's
+/// machine has two cores) on its own thread; returns the base URL.
+fn serve_baseline(app: Router) -> String {
+    let (address_sender, address) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            address_sender.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    format!("http://{}", address.recv().unwrap())
+}
+
+/// Runs every concurrency against `base`, prints a row each, returns the rates and the count.
+async fn measure(label: &str, base: &str, testimony: &str) -> (Vec<f64>, usize) {
+    let mut rates = Vec::new();
+    let mut total = 0;
+    for concurrency in CONCURRENCIES {
+        let (signed, elapsed, latencies) = round(base, concurrency, testimony).await;
+        total += signed;
+        let rate = signed as f64 / elapsed.as_secs_f64();
+        rates.push(rate);
+        println!(
+            "{:<28} {:>11} {:>10} {:>12.0} {:>10.2?} {:>10.2?} {:>10.2?}",
+            label,
+            concurrency,
+            signed,
+            rate,
+            percentile(&latencies, 0.50),
+            percentile(&latencies, 0.99),
+            latencies.last().unwrap(),
+        );
+    }
+    (rates, total)
+}
+
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let recipients: Vec<String> = (0..3)
-        .map(|_| x25519::Identity::generate().to_public().to_string())
+    let keys: Vec<x25519::Recipient> = (0..3)
+        .map(|_| x25519::Identity::generate().to_public())
         .collect();
+    let recipients: Vec<String> = keys.iter().map(ToString::to_string).collect();
     let (mut server, base) = start_server(&dir.path().join("data"), &recipients);
     let testimony: String = "Testimony — ça, مرحبا, 他们. "
         .chars()
@@ -156,23 +258,10 @@ async fn main() {
         "{SIGNATURES} signatures per round; each = GET / + POST /sign (2,000-character testimony, 3 recipients, fsync before the answer)"
     );
     println!(
-        "{:>11} {:>10} {:>12} {:>10} {:>10} {:>10}",
-        "concurrency", "signed", "per second", "p50", "p99", "max"
+        "{:<28} {:>11} {:>10} {:>12} {:>10} {:>10} {:>10}",
+        "server", "concurrency", "signed", "per second", "p50", "p99", "max"
     );
-    let mut total = 0;
-    for concurrency in [1, 8, 64] {
-        let (signed, elapsed, latencies) = round(&base, concurrency, &testimony).await;
-        total += signed;
-        println!(
-            "{:>11} {:>10} {:>12.0} {:>10.2?} {:>10.2?} {:>10.2?}",
-            concurrency,
-            signed,
-            signed as f64 / elapsed.as_secs_f64(),
-            percentile(&latencies, 0.50),
-            percentile(&latencies, 0.99),
-            latencies.last().unwrap(),
-        );
-    }
+    let (product, total) = measure("sealform-server", &base, &testimony).await;
     let pid = server.id();
     println!(
         "server memory: peak resident {} KiB, resident now {} KiB, after {total} signatures",
@@ -185,6 +274,34 @@ async fn main() {
         .args(["-TERM", &pid.to_string()])
         .status();
     let _ = server.wait();
+
+    let parse_base = serve_baseline(
+        Router::new()
+            .route("/", get(|| async { BASELINE_PAGE }))
+            .route("/sign", post(parse_only)),
+    );
+    let (parse_rates, _) = measure("(a) parse, answer 200", &parse_base, &testimony).await;
+    let ceiling = std::sync::Arc::new(Ceiling {
+        recipients: RecipientSet::new(keys).unwrap(),
+        store: Store::open(&dir.path().join("baseline-data")).unwrap(),
+    });
+    let ceiling_base = serve_baseline(
+        Router::new()
+            .route("/", get(|| async { BASELINE_PAGE }))
+            .route("/sign", post(seal_and_store))
+            .with_state(ceiling),
+    );
+    let (ceiling_rates, _) =
+        measure("(b) parse, seal, store, sync", &ceiling_base, &testimony).await;
+
+    println!("ratios of sealform-server's signatures per second:");
+    for (i, concurrency) in CONCURRENCIES.iter().enumerate() {
+        println!(
+            "  at {concurrency:>2} at once: {:.2} of (b), {:.2} of (a)",
+            product[i] / ceiling_rates[i],
+            product[i] / parse_rates[i]
+        );
+    }
 }
 
 fn walk(dir: &std::path::Path) -> u64 {
