@@ -106,3 +106,104 @@ async fn the_systemd_unit_flags_start_the_server() {
     );
     server.stop();
 }
+
+#[test]
+fn the_tor_configuration_is_valid() {
+    if !support::tool_available("tor", "--version", "tor") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let service = dir.path().join("onion-service");
+    std::fs::create_dir(&service).unwrap();
+    std::fs::set_permissions(
+        &service,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
+    let torrc = std::fs::read_to_string(repo_file("deploy/tor/torrc"))
+        .unwrap()
+        .replace("/var/lib/tor/sealform/", &format!("{}/", service.display()));
+    assert!(torrc.contains("HiddenServiceExportCircuitID haproxy"));
+    let config = dir.path().join("torrc");
+    std::fs::write(&config, torrc).unwrap();
+    let checked = std::process::Command::new("tor")
+        .arg("--verify-config")
+        .arg("-f")
+        .arg(&config)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        checked.status.success() && said.contains("Configuration was valid"),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_nginx_site_is_valid() {
+    if !support::tool_available("nginx", "-v", "nginx-light")
+        || !support::tool_available("openssl", "version", "openssl")
+    {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args([
+            "-nodes",
+            "-subj",
+            "/CN=sign.example.org",
+            "-days",
+            "1",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    // The site as shipped, with a throwaway certificate and logs in the test's folder.
+    let site = std::fs::read_to_string(repo_file("deploy/nginx/sealform.conf"))
+        .unwrap()
+        .replace(
+            "/etc/letsencrypt/live/sign.example.org/fullchain.pem",
+            cert.to_str().unwrap(),
+        )
+        .replace(
+            "/etc/letsencrypt/live/sign.example.org/privkey.pem",
+            key.to_str().unwrap(),
+        )
+        .replace(
+            "/var/log/nginx/sealform-error.log",
+            dir.path().join("error.log").to_str().unwrap(),
+        );
+    assert!(site.contains("limit_conn sealform_per_client"));
+    std::fs::write(dir.path().join("site.conf"), site).unwrap();
+    let main = format!(
+        "pid {0}/nginx.pid;\nerror_log {0}/main-error.log;\nevents {{}}\nhttp {{\n  access_log off;\n  include {0}/site.conf;\n}}\n",
+        dir.path().display()
+    );
+    std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
+    let checked = std::process::Command::new("nginx")
+        .arg("-t")
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf"))
+        .arg("-p")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}
