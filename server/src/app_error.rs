@@ -17,7 +17,7 @@ use tower_governor::GovernorError;
 
 use crate::body::BodyError;
 use crate::form::FormProblem;
-use crate::pages::{Language, Message, Pages};
+use crate::pages::{Choice, Language, Message, Pages};
 use crate::response::{HTML, OwnAnswer, html};
 use crate::state::AppState;
 use crate::submit::SubmitError;
@@ -133,7 +133,7 @@ impl From<SubmitError> for AppError {
 /// The language a page is shown in, from the request: `?lang=<tag>` in the URL, else
 /// `Accept-Language` (see [`Language::choose`]). Never refuses a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageLanguage(pub Language);
+pub struct PageLanguage(pub Choice);
 
 impl PageLanguage {
     fn of(uri: &Uri, headers: &HeaderMap) -> Self {
@@ -161,9 +161,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLanguage {
 /// request's language: an [`AppError`]'s, or the one for its status (keeping its headers,
 /// e.g. `Allow`).
 pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let PageLanguage(language) = PageLanguage::of(request.uri(), request.headers());
+    let PageLanguage(choice) = PageLanguage::of(request.uri(), request.headers());
     let response = next.run(request).await;
-    let pages = Pages::new(state.campaign(), language);
+    let pages = Pages::new(state.campaign(), choice);
     if let Some(error) = response.extensions().get::<AppError>() {
         return error.page(pages);
     }
@@ -256,7 +256,7 @@ mod tests {
         let response = AppError::RateLimited {
             retry_after_secs: 42,
         }
-        .page(Pages::new(&Campaign::builtin(), Language::English));
+        .page(Pages::in_campaign_language(&Campaign::builtin()));
         assert_eq!(response.headers()[header::RETRY_AFTER], "42");
         assert_eq!(response.headers()[header::CONTENT_TYPE], HTML);
     }

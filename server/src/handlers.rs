@@ -22,11 +22,11 @@ use crate::submit::{self, Outcome};
 /// `GET /`: the letter and a blank form with a fresh token.
 pub async fn form_page(
     State(state): State<AppState>,
-    PageLanguage(language): PageLanguage,
+    PageLanguage(choice): PageLanguage,
 ) -> Response {
     let blank = FormInput::blank();
     let token = state.token_key().issue(SystemTime::now());
-    let pages = Pages::new(state.campaign(), language);
+    let pages = Pages::new(state.campaign(), choice);
     html(
         StatusCode::OK,
         render_form(&state, pages, &blank, &[], None, &token),
@@ -69,13 +69,14 @@ pub async fn not_found() -> AppError {
 }
 
 /// `POST /sign`: a filled-in form, taken through [`submit::submit`].
-/// The form's action carries the page's `?lang=`, so what comes back is in the same language.
+/// The form's action carries the page's `?lang=` (if it had one), so what comes back is in the
+/// same language.
 pub async fn sign(
     State(state): State<AppState>,
-    PageLanguage(language): PageLanguage,
+    PageLanguage(choice): PageLanguage,
     request: Request,
 ) -> Result<Response, AppError> {
-    let pages = Pages::new(state.campaign(), language);
+    let pages = Pages::new(state.campaign(), choice);
     let (parts, body) = request.into_parts();
     if !body::is_form_urlencoded(parts.headers.get(header::CONTENT_TYPE)) {
         return Err(AppError::UnsupportedMediaType);

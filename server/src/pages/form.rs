@@ -186,7 +186,7 @@ impl Pages<'_> {
             t.error_title(campaign.title())
         };
         let letter_lang = match Language::closest(campaign.language()) {
-            Some(theirs) if theirs == self.language => None,
+            Some(theirs) if theirs == self.choice.language => None,
             theirs => Some(LetterLanguage {
                 tag: campaign.language(),
                 note: t.campaign_language_note(
@@ -195,7 +195,7 @@ impl Pages<'_> {
             }),
         };
         render(&FormPage {
-            chrome: Chrome::new(self.language, title),
+            chrome: Chrome::new(self.choice, title),
             t,
             letter_lang,
             letter_html: campaign.letter_html(),

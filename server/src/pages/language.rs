@@ -112,19 +112,49 @@ impl Language {
 
     /// The page language for a request: `?lang=` if it names one of ours exactly, else the
     /// best match for `Accept-Language` among the menu's languages, else English. No cookie
-    /// and nothing stored: the choice travels in the URL. This is the only place that
-    /// chooses; an unknown `?lang=` or a malformed header is never an error.
-    pub fn choose(asked: Option<&str>, accept_language: Option<&str>) -> Self {
-        asked
-            .and_then(Self::from_tag)
-            .or_else(|| accept_language.and_then(negotiate))
-            .unwrap_or(Self::English)
+    /// and nothing stored. This is the only place that chooses; an unknown `?lang=` or a
+    /// malformed header is never an error.
+    pub fn choose(asked: Option<&str>, accept_language: Option<&str>) -> Choice {
+        match asked.and_then(Self::from_tag) {
+            Some(language) => Choice {
+                language,
+                from_address: true,
+            },
+            None => Choice {
+                language: accept_language.and_then(negotiate).unwrap_or(Self::English),
+                from_address: false,
+            },
+        }
     }
 
     /// The menu language that best serves someone who reads `tag` (e.g. a campaign's
     /// language, `zh-TW` → `zh-Hant`), if any.
     pub fn closest(tag: &str) -> Option<Self> {
         negotiate(tag)
+    }
+}
+
+/// A request's language, and whether its address named it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    /// The language of the pages.
+    pub language: Language,
+    /// `?lang=` named it, so the page's links and form action carry `?lang=` on: nothing else
+    /// remembers it. A language negotiated from `Accept-Language` is not written into links,
+    /// because the browser sends the same header with the next request (and the addresses stay
+    /// as they always were).
+    pub from_address: bool,
+}
+
+impl Choice {
+    /// What a link from a page in this choice adds to keep the language: `?lang=<tag>`, or
+    /// nothing.
+    pub fn query(self) -> String {
+        if self.from_address {
+            format!("?lang={}", self.language.tag())
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -163,7 +193,7 @@ mod tests {
     #[test]
     fn a_request_gets_the_language_it_asks_for() {
         use Language::*;
-        let choose = Language::choose;
+        let choose = |asked, accept| Language::choose(asked, accept).language;
         assert_eq!(choose(None, None), English);
         assert_eq!(choose(None, Some("zh-Hant,zh;q=0.9")), TraditionalChinese);
         assert_eq!(choose(None, Some("zh-TW")), TraditionalChinese);
@@ -192,6 +222,10 @@ mod tests {
             assert_eq!(Language::ALL[language as usize], language);
             assert_eq!(Language::from_tag(language.tag()), Some(language));
         }
+        assert!(Language::choose(Some("ko"), None).from_address);
+        assert_eq!(Language::choose(Some("ko"), None).query(), "?lang=ko");
+        assert!(!Language::choose(Some("tlh"), Some("ko")).from_address);
+        assert_eq!(Language::choose(None, Some("ko")).query(), "");
         assert_eq!(Language::closest("en-GB"), Some(English));
         assert_eq!(Language::closest("de"), None);
     }

@@ -13,7 +13,7 @@ mod texts;
 use askama::Template;
 
 pub use form::{FormView, Notice};
-pub use language::Language;
+pub use language::{Choice, Language};
 pub use texts::{Message, Texts, texts};
 
 use crate::campaign::Campaign;
@@ -24,6 +24,8 @@ pub const STYLESHEET: &str = include_str!("../../static/style.css");
 /// What every page has around its content: `<html lang dir>`, the title and the language menu.
 struct Chrome {
     lang: &'static str,
+    /// `?lang=<tag>` for the page's own links and form, when the address asked for it.
+    lang_query: String,
     dir: &'static str,
     title: String,
     languages_label: &'static str,
@@ -38,9 +40,11 @@ struct MenuItem {
 }
 
 impl Chrome {
-    fn new(language: Language, title: String) -> Self {
+    fn new(choice: Choice, title: String) -> Self {
+        let language = choice.language;
         Self {
             lang: language.tag(),
+            lang_query: choice.query(),
             dir: language.dir(),
             title,
             languages_label: language.texts().languages_label,
@@ -77,24 +81,31 @@ fn render(template: &impl Template) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct Pages<'a> {
     campaign: &'a Campaign,
-    language: Language,
+    choice: Choice,
 }
 
 impl<'a> Pages<'a> {
-    /// The pages of `campaign`, with everything around its letter and questions in `language`.
-    pub fn new(campaign: &'a Campaign, language: Language) -> Self {
-        Self { campaign, language }
+    /// The pages of `campaign`, with everything around its letter and questions in the
+    /// chosen language.
+    pub fn new(campaign: &'a Campaign, choice: Choice) -> Self {
+        Self { campaign, choice }
     }
 
     /// The pages in the interface language closest to the campaign's own (English if none is).
     pub fn in_campaign_language(campaign: &'a Campaign) -> Self {
         let language = Language::closest(campaign.language()).unwrap_or(Language::English);
-        Self::new(campaign, language)
+        Self::new(
+            campaign,
+            Choice {
+                language,
+                from_address: false,
+            },
+        )
     }
 
     /// Every sentence of these pages.
     pub fn texts(&self) -> &'static Texts {
-        self.language.texts()
+        self.choice.language.texts()
     }
 
     /// The page after a successful submission; never echoes what was sent.
@@ -125,7 +136,7 @@ impl<'a> Pages<'a> {
     ) -> String {
         let title = self.texts().page_title(heading, self.campaign.title());
         render(&MessagePage {
-            chrome: Chrome::new(self.language, title),
+            chrome: Chrome::new(self.choice, title),
             heading,
             paragraphs: paragraphs.to_vec(),
             home_link,
@@ -339,7 +350,7 @@ mod tests {
         assert!(html.contains("1,234 people and organizations have signed."));
         assert!(blank_page(1).contains("1 person or organization has signed."));
         assert!(html.contains(
-            "<form id=\"sign-form\" method=\"post\" action=\"/sign?lang=en\" accept-charset=\"UTF-8\""
+            "<form id=\"sign-form\" method=\"post\" action=\"/sign\" accept-charset=\"UTF-8\""
         ));
         assert!(html.contains(&format!(
             "<input type=\"hidden\" name=\"token\" value=\"{TOKEN}\">"
@@ -515,7 +526,7 @@ mod tests {
             assert_self_contained(&html);
             assert!(html.contains(&format!("<h1 id=\"page-heading\">{}</h1>", m.title)));
             assert!(html.contains(&format!("<p>{}</p>", m.body)));
-            assert!(html.contains("<p><a href=\"/?lang=en\">"));
+            assert!(html.contains("<p><a href=\"/\">"));
         }
         assert!(
             t.too_large.body.contains("still in the form")

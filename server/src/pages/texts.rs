@@ -363,10 +363,13 @@ impl Texts {
     }
 }
 
-/// The sentences for the language whose tag is `tag` (English for a tag we do not have), as
-/// in `texts("en").thanks.title`.
+/// The sentences for the language whose tag is `tag`, or the closest we have (`zh-TW` →
+/// `zh-Hant`; English when none is close), as in `texts("en").thanks.title`.
 pub fn texts(tag: &str) -> &'static Texts {
-    Language::from_tag(tag).unwrap_or(Language::English).texts()
+    Language::from_tag(tag)
+        .or_else(|| Language::closest(tag))
+        .unwrap_or(Language::English)
+        .texts()
 }
 
 /// `1234567` → `1,234,567` (with `,` as the `separator`).
@@ -454,6 +457,7 @@ mod tests {
                 .contains("20.041")
         );
         assert_eq!(texts("xx").thanks.title, "Thank you");
+        assert_eq!(texts("zh-TW").submit, "送出");
         assert_eq!(texts("fr").language_name, "Français");
         let mirrored = Language::RtlTest.texts().submit;
         assert_eq!(mirrored, "\u{202e}Send\u{202c}");
