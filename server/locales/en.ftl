@@ -21,7 +21,7 @@ signatures = { $count ->
 privacy-note = Your answers are encrypted as soon as they arrive: only the organizers can read them. This page uses no cookies, no scripts and no trackers.
 # Shown when the page is in another language than the campaign's letter and questions.
 # $language: the campaign's language, named in itself (or its tag).
-campaign-language-note = The letter and the questions are shown as the organizers wrote them, in { $language }; their translation is awaited from the organizers. Everything else on this page is in English.
+campaign-language-note = The letter and the questions are shown as the organizers wrote them, in their own language ({ $language }); their translation is awaited from the organizers. Everything else on this page is in English.
 required-marker = (required)
 # $option: the label of the choice that makes this question required, as the campaign wrote it.
 required-if = (required if you chose “{ $option }”)

@@ -14,7 +14,7 @@ signatures = { $count ->
    *[other] { $shown } personas y organizaciones han firmado.
 }
 privacy-note = Sus respuestas se cifran en cuanto llegan: solo quienes organizan esta carta pueden leerlas. Esta página no usa cookies, ni scripts, ni rastreadores.
-campaign-language-note = La carta y las preguntas se muestran tal como las escribieron quienes organizan la campaña, en { $language }; su traducción está pendiente. Todo lo demás en esta página está en español.
+campaign-language-note = La carta y las preguntas se muestran tal como las escribieron quienes organizan la campaña, en su idioma ({ $language }); su traducción está pendiente. Todo lo demás en esta página está en español.
 required-marker = (obligatorio)
 required-if = (obligatorio si eligió «{ $option }»)
 submit = Enviar

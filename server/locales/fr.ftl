@@ -14,7 +14,7 @@ signatures = { $count ->
    *[other] { $shown } personnes et organisations ont signé.
 }
 privacy-note = Vos réponses sont chiffrées dès leur arrivée : seules les personnes qui organisent cette lettre peuvent les lire. Cette page n’utilise ni cookies, ni scripts, ni traceurs.
-campaign-language-note = La lettre et les questions sont affichées telles que les organisatrices et organisateurs les ont écrites, en { $language } ; leur traduction est attendue. Tout le reste de cette page est en français.
+campaign-language-note = La lettre et les questions sont affichées telles que les organisatrices et organisateurs les ont écrites, dans leur langue ({ $language }) ; leur traduction est attendue. Tout le reste de cette page est en français.
 required-marker = (obligatoire)
 required-if = (obligatoire si vous avez choisi « { $option } »)
 submit = Envoyer
