@@ -64,6 +64,14 @@ async fn every_thank_you_follows_a_completed_sync_of_the_record_file() {
 
     let log_file = site.data.join("db");
     let text = std::fs::read_to_string(&trace).unwrap();
+    // The folder is synced at opening, so the names of sled's new files survive a power cut too.
+    let folder = format!("<{}>)", site.data.display());
+    assert!(
+        text.lines().any(|line| line.contains("fsync(")
+            && line.contains(&folder)
+            && line.trim_end().ends_with("= 0")),
+        "the data folder itself is fsynced when the store opens"
+    );
     let events = parse(&text, &log_file);
     let checked = check_order(&events).unwrap_or_else(|e| panic!("{e}\n\ntrace:\n{text}"));
     assert_eq!(
