@@ -27,6 +27,20 @@ fn with_cores_allowed(dir: &Path) -> Vec<String> {
     ]
 }
 
+/// How many sockets process `pid` has open.
+fn open_sockets(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|fds| {
+            fds.filter_map(Result::ok)
+                .filter(|fd| {
+                    std::fs::read_link(fd.path())
+                        .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"))
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
 fn core_files(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .unwrap()
@@ -125,6 +139,7 @@ async fn a_core_of_the_live_server_holds_nothing_anyone_typed() {
     }
     let site = Site::new(1);
     let server = site.start_server(&["--min-form-secs", "0", "--no-rate-limit"]);
+    let idle_sockets = open_sockets(server.child_id());
     let mut canaries = Vec::new();
     for n in 0..10 {
         // Each person's own client: its connection closes when it is dropped.
@@ -181,8 +196,14 @@ async fn a_core_of_the_live_server_holds_nothing_anyone_typed() {
         drop(client);
         canaries.extend([name, org, email, harm, comment]);
     }
-    // Let the server notice the closed connections and drop them.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Wait until the server has closed every signer's connection (and so freed its buffers).
+    let waiting = std::time::Instant::now();
+    while open_sockets(server.child_id()) > idle_sockets
+        && waiting.elapsed() < Duration::from_secs(10)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
 
     let prefix = site.dir.path().join("live");
     let gcore = Command::new("gcore")
