@@ -6,6 +6,13 @@
 language-name = Español
 languages-label = Idioma
 
+## Around every page
+
+skip-link = Saltar al contenido principal
+leave-quickly = Salir rápido de este sitio
+privacy-link = Privacidad: quién puede leer sus respuestas
+shared-device-note = En un teléfono o una computadora compartidos, abra esta página en una ventana privada (también llamada «de incógnito») para que no quede en el historial del navegador. Cierre la ventana cuando termine.
+
 ## The letter page
 
 sign-heading = Firmar la carta
@@ -13,13 +20,27 @@ signatures = { $count ->
     [one] { $shown } persona u organización ha firmado.
    *[other] { $shown } personas y organizaciones han firmado.
 }
-privacy-note = Sus respuestas se cifran en cuanto llegan: solo quienes organizan esta carta pueden leerlas. Esta página no usa cookies, ni scripts, ni rastreadores.
+privacy-notice = Sus respuestas se cifran en cuanto llegan: solo quienes organizan esta carta pueden leerlas, no la empresa que aloja este sitio. El sitio no guarda ningún registro de su dirección de internet, de su dispositivo ni de la hora en que envió el formulario. No usa cookies, ni scripts, ni rastreadores.
+privacy-notice-link = Cómo se protegen sus respuestas
+intent-label = ¿Qué le gustaría hacer?
+intent-sign = Firmar la carta
+intent-sign-and-share = Firmar la carta y contar lo que pasó
+intent-share = Solo contar lo que pasó, sin firmar
+intent-help = Si solo cuenta lo que pasó, no se le pide su nombre ni cómo contactarle, y su respuesta no cuenta como una firma.
+part-signature = Su firma
+part-signature-help = Para quienes firman. Si solo va a contar lo que pasó, sáltese esta parte: no se guarda nada de lo que escriba aquí.
+part-testimony = Lo que pasó
+part-testimony-help = Para quienes cuentan lo que pasó. No necesita dar su nombre ni el de ninguna otra persona.
+optional-marker = (opcional)
+campaign-closed-title = Esta carta está cerrada
+campaign-closed-body = Ya no recibe firmas ni relatos de lo que pasó, y no se guardó nada. Gracias a todas las personas que firmaron y compartieron. Todavía puede leer la carta.
 campaign-language-note = La carta y las preguntas se muestran tal como las escribieron quienes organizan la campaña, en su idioma ({ $language }); su traducción está pendiente. Todo lo demás en esta página está en español.
 required-marker = (obligatorio)
 required-if = (obligatorio si eligió «{ $option }»)
 submit = Enviar
 honeypot-label = Deje este campo vacío
 error-summary-heading = Por favor, revise sus respuestas
+error-summary-item = { $question }: { $problem }
 error-title = Por favor, revise sus respuestas: { $title }
 page-title = { $heading } — { $campaign }
 home-link = Ir a la carta
@@ -35,6 +56,7 @@ bad-email = Esto no parece una dirección de correo electrónico: necesita una s
 bad-postal-code = Un código postal solo tiene letras, números, espacios y guiones. También puede dejarlo vacío.
 bad-checkbox = Esta casilla envió un valor inesperado. Por favor, márquela o desmárquela de nuevo.
 must-tick = Por favor, marque esta casilla para continuar.
+written-but-not-shared = Usted eligió solo firmar la carta, así que este texto no se enviaría. Para enviarlo, elija «{ intent-sign-and-share }» al principio del formulario; para solo firmar, borre el texto de este cuadro.
 too-long = Esta respuesta tiene { $length } caracteres; el límite es { $limit }. Por favor, acórtela; su texto se conserva abajo.
 
 ## A form that could not be read (the 400 page)
@@ -53,12 +75,19 @@ token-invalid = Esta copia del formulario está desactualizada (puede que el sit
 token-too-young = Por favor, espere un momento y pulse Enviar de nuevo; sus respuestas se conservan.
 token-expired = Este formulario estuvo abierto mucho tiempo, así que hubo que renovarlo y todavía no se guardó nada. Sus respuestas se conservan abajo; por favor, pulse Enviar de nuevo.
 resent-other-answers = Este formulario ya se había enviado, y las respuestas de entonces se recibieron. Las respuestas cambiadas que ve abajo no se guardaron. Si quiere guardarlas también, pulse Enviar de nuevo: eso añade un segundo envío, separado del primero.
+rate-limited-notice = Se enviaron muchos formularios desde su conexión en poco tiempo, así que el suyo todavía no se guardó. Sus respuestas se conservan abajo; por favor, pulse Enviar de nuevo dentro de { $seconds ->
+    [one] { $shown } segundo
+   *[other] { $shown } segundos
+}.
+not-saved = Sus respuestas no se pudieron guardar en este momento por un problema en el servidor, así que no se guardó nada. Sus respuestas se conservan abajo; por favor, pulse Enviar de nuevo dentro de un minuto.
 short-of-space = Sus respuestas no se pudieron guardar en este momento: al servidor le falta espacio de almacenamiento. No se guardó nada. Sus respuestas se conservan abajo; por favor, pulse Enviar de nuevo más tarde (dentro de una hora, o mañana) y mantenga esta página abierta hasta entonces.
 
 ## Pages: a title, and what happened and what to do
 
 thanks-title = Gracias
 thanks-body = Sus respuestas llegaron y se cifraron enseguida, así que solo quienes organizan esta carta pueden leerlas. Ya puede cerrar esta página.
+support-heading = Si necesita apoyo
+support-languages = Idiomas: { $languages }
 bad-request-title = No se pudo leer el formulario
 bad-request-body = Lo que llegó no es un formulario que este sitio pueda leer, así que no se guardó nada. Por favor, vuelva atrás, recargue la página e inténtelo de nuevo.
 not-found-title = Página no encontrada
@@ -82,3 +111,22 @@ rate-limited = Se enviaron muchos formularios desde su conexión en poco tiempo,
     [one] { $shown } segundo
    *[other] { $shown } segundos
 }.
+
+## The privacy page
+
+privacy-title = Cómo se protegen sus respuestas
+privacy-organizers-heading = Quién organiza esta carta
+privacy-organizers = Esta carta la organizan:
+privacy-organizers-unnamed = Esta carta la organizan personas que no han dado su nombre en este sitio.
+privacy-readers-heading = Quién puede leer sus respuestas
+privacy-readers-body = En cuanto llegan, antes de guardar nada, sus respuestas se cierran con llave (se cifran) con las claves de quienes organizan la carta. Solo esas personas pueden abrirlas, en sus propias computadoras. La empresa o persona que aloja este sitio no puede leerlas. Tampoco puede nadie que confisque el servidor o entre en él a la fuerza.
+privacy-stored-heading = Qué se guarda
+privacy-stored-body = Las respuestas que envía, cifradas, y el día en que llegaron. Nada más: ni su dirección de internet, ni su dispositivo o navegador, ni la hora. Este sitio no pone cookies, no usa scripts y no carga nada de otros sitios web.
+privacy-public-body = Su nombre o el de su organización solo aparece en público si marca la casilla que lo dice. Lo que cuente sobre lo que pasó solo se cita si marca la casilla que lo permite, y nunca junto a su nombre.
+privacy-kept-heading = Cuánto tiempo se guarda
+privacy-kept-body = Las respuestas cifradas se quedan en el servidor hasta que quienes organizan la carta las borren.
+privacy-withdraw-heading = Retirar lo que envió
+privacy-withdraw-contact = Para retirar su firma o lo que contó, póngase en contacto con quienes organizan la carta: { $contact }
+privacy-withdraw-no-contact = Para retirar su firma o lo que contó, póngase en contacto con una de las personas que organizan la carta, nombradas arriba.
+privacy-device-heading = En un teléfono o una computadora compartidos
+privacy-leave-body = El enlace «{ leave-quickly }», arriba en cada página, abre al instante un sitio web común en esta pestaña.

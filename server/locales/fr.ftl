@@ -6,6 +6,13 @@
 language-name = Français
 languages-label = Langue
 
+## Around every page
+
+skip-link = Aller au contenu principal
+leave-quickly = Quitter ce site rapidement
+privacy-link = Confidentialité : qui peut lire vos réponses
+shared-device-note = Sur un téléphone ou un ordinateur partagé, ouvrez cette page dans une fenêtre de navigation privée (aussi appelée « incognito ») : elle ne restera pas dans l’historique du navigateur. Fermez cette fenêtre quand vous avez fini.
+
 ## The letter page
 
 sign-heading = Signer la lettre
@@ -13,13 +20,27 @@ signatures = { $count ->
     [one] { $shown } personne ou organisation a signé.
    *[other] { $shown } personnes et organisations ont signé.
 }
-privacy-note = Vos réponses sont chiffrées dès leur arrivée : seules les personnes qui organisent cette lettre peuvent les lire. Cette page n’utilise ni cookies, ni scripts, ni traceurs.
+privacy-notice = Vos réponses sont chiffrées dès leur arrivée : seules les personnes qui organisent cette lettre peuvent les lire, pas l’entreprise qui héberge ce site. Le site ne garde aucune trace de votre adresse internet, de votre appareil ni de l’heure à laquelle vous avez envoyé le formulaire. Il n’utilise ni cookies, ni scripts, ni traceurs.
+privacy-notice-link = Comment vos réponses sont protégées
+intent-label = Que voulez-vous faire ?
+intent-sign = Signer la lettre
+intent-sign-and-share = Signer la lettre et raconter ce qui s’est passé
+intent-share = Seulement raconter ce qui s’est passé, sans signer
+intent-help = Si vous racontez seulement ce qui s’est passé, on ne vous demande ni votre nom ni comment vous joindre, et votre réponse ne compte pas comme une signature.
+part-signature = Votre signature
+part-signature-help = Pour les personnes qui signent. Si vous racontez seulement ce qui s’est passé, passez cette partie : rien de ce qui est écrit ici n’est gardé.
+part-testimony = Ce qui s’est passé
+part-testimony-help = Pour les personnes qui racontent ce qui s’est passé. Vous n’avez pas besoin de donner votre nom, ni celui de quelqu’un d’autre.
+optional-marker = (facultatif)
+campaign-closed-title = Cette lettre est fermée
+campaign-closed-body = Elle ne reçoit plus de signatures ni de récits de ce qui s’est passé, et rien n’a été enregistré. Merci à toutes les personnes qui ont signé et partagé leur histoire. Vous pouvez toujours lire la lettre.
 campaign-language-note = La lettre et les questions sont affichées telles que les organisatrices et organisateurs les ont écrites, dans leur langue ({ $language }) ; leur traduction est attendue. Tout le reste de cette page est en français.
 required-marker = (obligatoire)
 required-if = (obligatoire si vous avez choisi « { $option } »)
 submit = Envoyer
 honeypot-label = Laissez ce champ vide
 error-summary-heading = Veuillez vérifier vos réponses
+error-summary-item = { $question } : { $problem }
 error-title = Veuillez vérifier vos réponses : { $title }
 page-title = { $heading } — { $campaign }
 home-link = Aller à la lettre
@@ -35,6 +56,7 @@ bad-email = Cela ne ressemble pas à une adresse e-mail : il faut un seul @ ave
 bad-postal-code = Un code postal ne contient que des lettres, des chiffres, des espaces et des tirets. Vous pouvez aussi laisser ce champ vide.
 bad-checkbox = Cette case a envoyé une valeur inattendue. Veuillez la cocher ou la décocher à nouveau.
 must-tick = Veuillez cocher cette case pour continuer.
+written-but-not-shared = Vous avez choisi seulement de signer la lettre, donc ce texte ne serait pas envoyé. Pour l’envoyer, choisissez « { intent-sign-and-share } » en haut du formulaire ; pour signer seulement, effacez le texte de cette case.
 too-long = Cette réponse compte { $length } caractères ; la limite est de { $limit }. Veuillez la raccourcir — votre texte est conservé ci-dessous.
 
 ## A form that could not be read (the 400 page)
@@ -53,12 +75,19 @@ token-invalid = Cette copie du formulaire n’est plus à jour (le site a peut-�
 token-too-young = Veuillez patienter un instant puis appuyer de nouveau sur Envoyer — vos réponses sont conservées.
 token-expired = Ce formulaire est resté ouvert longtemps, il a donc fallu le renouveler et rien n’a encore été enregistré. Vos réponses sont conservées ci-dessous — veuillez appuyer de nouveau sur Envoyer.
 resent-other-answers = Ce formulaire avait déjà été envoyé, et les réponses envoyées alors ont bien été reçues. Les réponses modifiées ci-dessous n’ont pas été enregistrées. Si vous voulez les enregistrer aussi, appuyez de nouveau sur Envoyer : cela ajoute un deuxième envoi, séparé du premier.
+rate-limited-notice = Beaucoup de formulaires ont été envoyés depuis votre connexion en peu de temps, donc le vôtre n’a pas encore été enregistré. Vos réponses sont conservées ci-dessous — veuillez appuyer de nouveau sur Envoyer dans { $seconds ->
+    [one] { $shown } seconde
+   *[other] { $shown } secondes
+}.
+not-saved = Vos réponses n’ont pas pu être enregistrées pour le moment à cause d’un problème sur le serveur, donc rien n’a été enregistré. Vos réponses sont conservées ci-dessous — veuillez appuyer de nouveau sur Envoyer dans une minute.
 short-of-space = Vos réponses n’ont pas pu être enregistrées pour le moment : le serveur manque d’espace de stockage. Rien n’a été enregistré. Vos réponses sont conservées ci-dessous — veuillez appuyer de nouveau sur Envoyer plus tard (dans une heure, ou demain), et gardez cette page ouverte d’ici là.
 
 ## Pages: a title, and what happened and what to do
 
 thanks-title = Merci
 thanks-body = Vos réponses sont arrivées et ont été chiffrées aussitôt : seules les personnes qui organisent cette lettre peuvent les lire. Vous pouvez fermer cette page.
+support-heading = Si vous avez besoin de soutien
+support-languages = Langues : { $languages }
 bad-request-title = Le formulaire n’a pas pu être lu
 bad-request-body = Ce qui est arrivé n’est pas un formulaire que ce site sait lire, donc rien n’a été enregistré. Veuillez revenir en arrière, recharger la page et réessayer.
 not-found-title = Page introuvable
@@ -82,3 +111,22 @@ rate-limited = Beaucoup de formulaires ont été envoyés depuis votre connexion
     [one] { $shown } seconde
    *[other] { $shown } secondes
 }.
+
+## The privacy page
+
+privacy-title = Comment vos réponses sont protégées
+privacy-organizers-heading = Qui organise cette lettre
+privacy-organizers = Cette lettre est organisée par :
+privacy-organizers-unnamed = Cette lettre est organisée par des personnes qui ne donnent pas leur nom sur ce site.
+privacy-readers-heading = Qui peut lire vos réponses
+privacy-readers-body = Dès leur arrivée, avant tout enregistrement, vos réponses sont verrouillées (chiffrées) avec les clés des personnes qui organisent la lettre. Seules ces personnes peuvent les déverrouiller, sur leurs propres ordinateurs. L’entreprise ou la personne qui héberge ce site ne peut pas les lire. Quelqu’un qui saisirait le serveur ou qui y entrerait par effraction ne le pourrait pas non plus.
+privacy-stored-heading = Ce qui est gardé
+privacy-stored-body = Les réponses que vous envoyez, chiffrées, et le jour de leur arrivée. Rien d’autre : ni votre adresse internet, ni votre appareil ou votre navigateur, ni l’heure. Ce site ne dépose aucun cookie, n’exécute aucun script et ne charge rien depuis d’autres sites.
+privacy-public-body = Votre nom ou celui de votre organisation n’est rendu public que si vous cochez la case prévue pour cela. Ce que vous racontez sur ce qui s’est passé n’est cité que si vous cochez la case qui le permet, et jamais avec votre nom.
+privacy-kept-heading = Combien de temps c’est gardé
+privacy-kept-body = Les réponses chiffrées restent sur le serveur jusqu’à ce que les personnes qui organisent la lettre les suppriment.
+privacy-withdraw-heading = Retirer ce que vous avez envoyé
+privacy-withdraw-contact = Pour retirer votre signature ou ce que vous avez raconté, contactez les personnes qui organisent la lettre : { $contact }
+privacy-withdraw-no-contact = Pour retirer votre signature ou ce que vous avez raconté, contactez l’une des personnes qui organisent la lettre, nommées plus haut.
+privacy-device-heading = Sur un téléphone ou un ordinateur partagé
+privacy-leave-body = Le lien « { leave-quickly } », en haut de chaque page, ouvre tout de suite un site ordinaire dans cet onglet.

@@ -6,17 +6,38 @@
 language-name = 简体中文
 languages-label = 语言
 
+## Around every page
+
+skip-link = 跳到主要内容
+leave-quickly = 快速离开本网站
+privacy-link = 隐私：谁能看到您的回答
+shared-device-note = 如果您和别人共用手机或电脑，请在隐私窗口（也叫“无痕窗口”）中打开本页面，这样浏览器的历史记录里不会留下它。用完后请关闭这个窗口。
+
 ## The letter page
 
 sign-heading = 签署这封信
 signatures = 已有 { $shown } 位个人和机构签署。
-privacy-note = 您的回答一送达就会被加密：只有这封信的组织者能够阅读。本页面不使用 Cookie、脚本或任何追踪工具。
+privacy-notice = 您的回答一送达就会被加密：只有这封信的组织者能够阅读，托管本网站的公司也无法阅读。本网站不记录您的网络地址、您的设备或您提交表单的时间，也不使用 Cookie、脚本或任何追踪工具。
+privacy-notice-link = 您的回答如何受到保护
+intent-label = 您想做什么？
+intent-sign = 签署这封信
+intent-sign-and-share = 签署这封信，并讲述发生的事
+intent-share = 只讲述发生的事，不签名
+intent-help = 如果您只讲述发生的事，您不需要提供名字或联系方式，也不会被算作签名。
+part-signature = 您的签名
+part-signature-help = 供签名的人填写。如果您只讲述发生的事，请跳过这一部分：在这里填写的内容都不会保留。
+part-testimony = 发生的事
+part-testimony-help = 供讲述发生的事的人填写。您不需要写出自己或任何其他人的名字。
+optional-marker = （选填）
+campaign-closed-title = 这封信已经截止
+campaign-closed-body = 这封信已不再接受签名，也不再收集发生的事，因此没有保存任何内容。感谢所有签名和分享经历的人。您仍然可以阅读这封信。
 campaign-language-note = 这封信和下面的问题按组织者的原文显示（原文语言：{ $language }）；译文正在等待组织者提供。本页面的其他内容均为简体中文。
 required-marker = （必填）
 required-if = （如果您选择了“{ $option }”，则为必填）
 submit = 提交
 honeypot-label = 请勿填写此栏
 error-summary-heading = 请检查您的回答
+error-summary-item = { $question }：{ $problem }
 error-title = 请检查您的回答：{ $title }
 page-title = { $heading } — { $campaign }
 home-link = 前往信件页面
@@ -32,6 +53,7 @@ bad-email = 这看起来不像电子邮件地址：地址中需要有一个 @，
 bad-postal-code = 邮政编码只能包含字母、数字、空格和连字符。您也可以不填。
 bad-checkbox = 这个复选框发送了意外的值。请重新勾选或取消勾选。
 must-tick = 请勾选此框以继续。
+written-but-not-shared = 您选择了只签署这封信，所以这段文字不会被发送。如果要发送，请在表单顶部选择“{ intent-sign-and-share }”；如果只想签名，请清空这个文本框。
 too-long = 这个回答有 { $length } 个字符，上限为 { $limit } 个。请缩短——您的文字保留在下方。
 
 ## A form that could not be read (the 400 page)
@@ -50,12 +72,16 @@ token-invalid = 此表单已过时（网站可能已重新启动），因此尚�
 token-too-young = 请稍等片刻，再点击“提交”——您的回答都已保留。
 token-expired = 此表单打开的时间太长，需要更新，因此尚未保存任何内容。您的回答保留在下方——请再次点击“提交”。
 resent-other-answers = 这份表单之前已经提交过，当时的回答已经收到。下方修改过的回答没有保存。如果您也想保存这些回答，请再次点击“提交”：这会另外新增一份提交。
+rate-limited-notice = 短时间内从您的网络连接提交了很多份表单，因此您的这一份尚未保存。您的回答保留在下方——请在 { $shown } 秒后再次点击“提交”。
+not-saved = 服务器出了问题，您的回答暂时无法保存，因此没有保存任何内容。您的回答保留在下方——请在一分钟后再次点击“提交”。
 short-of-space = 您的回答暂时无法保存：服务器的存储空间不足。没有保存任何内容。您的回答保留在下方——请稍后（一小时后或明天）再次点击“提交”，在此之前请保持此页面打开。
 
 ## Pages: a title, and what happened and what to do
 
 thanks-title = 谢谢您
 thanks-body = 您的回答已送达并立即加密，只有这封信的组织者能够阅读。您现在可以关闭此页面。
+support-heading = 如果您需要帮助
+support-languages = 语言：{ $languages }
 bad-request-title = 无法读取表单
 bad-request-body = 收到的内容不是本网站能读取的表单，因此没有保存任何内容。请返回，重新加载页面，然后再试一次。
 not-found-title = 找不到页面
@@ -76,3 +102,22 @@ unavailable-title = 您的回答暂时无法保存
 unavailable-body = 没有保存任何内容：服务器非常繁忙或出现了问题。您的文字仍在表单中：请使用浏览器的“返回”按钮，一分钟后再次点击“提交”。
 rate-limited-title = 请稍等一下
 rate-limited = 短时间内从您的网络连接提交了很多份表单，因此这一份尚未保存。您的文字仍在表单中：请使用浏览器的“返回”按钮返回，{ $shown } 秒后再提交。
+
+## The privacy page
+
+privacy-title = 您的回答如何受到保护
+privacy-organizers-heading = 谁在组织这封信
+privacy-organizers = 这封信的组织者：
+privacy-organizers-unnamed = 这封信由组织者发起；他们没有在本网站上公开自己的名字。
+privacy-readers-heading = 谁能看到您的回答
+privacy-readers-body = 您的回答一送达，在保存任何内容之前，就会用组织者的密钥锁上（加密）。只有组织者能在他们自己的电脑上解锁。托管本网站的公司或个人无法阅读，查封或入侵服务器的人也无法阅读。
+privacy-stored-heading = 保存哪些内容
+privacy-stored-body = 您提交的回答（已加密），以及回答送达的日期。除此以外什么都不保存：不保存您的网络地址，不保存您的设备或浏览器，也不保存具体时间。本网站不设置 Cookie，不运行脚本，也不从其他网站加载任何内容。
+privacy-public-body = 只有当您勾选了同意公开的选框时，您的名字或机构名称才会被公开列出。只有当您勾选了允许引用的选框时，您讲述的经历才会被引用，而且绝不会附上您的名字。
+privacy-kept-heading = 保存多久
+privacy-kept-body = 加密的回答会一直保存在服务器上，直到组织者删除为止。
+privacy-withdraw-heading = 撤回您提交的内容
+privacy-withdraw-contact = 如需撤回您的签名或您讲述的经历，请联系组织者：{ $contact }
+privacy-withdraw-no-contact = 如需撤回您的签名或您讲述的经历，请联系上面列出的任何一位组织者。
+privacy-device-heading = 共用手机或电脑时
+privacy-leave-body = 每个页面顶部的“{ leave-quickly }”链接会立即在这个标签页中打开一个普通网站。

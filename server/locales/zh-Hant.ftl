@@ -6,17 +6,38 @@
 language-name = 繁體中文
 languages-label = 語言
 
+## Around every page
+
+skip-link = 跳到主要內容
+leave-quickly = 快速離開本網站
+privacy-link = 隱私：誰能看到您的回答
+shared-device-note = 如果您和別人共用手機或電腦，請在私密視窗（也叫「無痕視窗」）中開啟本網頁，這樣瀏覽器的瀏覽記錄裡不會留下它。用完後請關閉這個視窗。
+
 ## The letter page
 
 sign-heading = 簽署這封信
 signatures = 已有 { $shown } 位個人和團體簽署。
-privacy-note = 您的回答一送達就會加密：只有這封信的發起人能夠閱讀。本網頁不使用 Cookie、指令碼或任何追蹤工具。
+privacy-notice = 您的回答一送達就會加密：只有這封信的發起人能夠閱讀，代管本網站的公司也無法閱讀。本網站不會記錄您的網路位址、您的裝置或您送出表單的時間，也不使用 Cookie、指令碼或任何追蹤工具。
+privacy-notice-link = 您的回答如何受到保護
+intent-label = 您想做什麼？
+intent-sign = 簽署這封信
+intent-sign-and-share = 簽署這封信，並講述發生的事
+intent-share = 只講述發生的事，不簽名
+intent-help = 如果您只講述發生的事，您不需要提供姓名或聯絡方式，也不會被算作簽名。
+part-signature = 您的簽名
+part-signature-help = 供簽名的人填寫。如果您只講述發生的事，請跳過這一部分：在這裡填寫的內容都不會保留。
+part-testimony = 發生的事
+part-testimony-help = 供講述發生的事的人填寫。您不需要寫出自己或任何其他人的名字。
+optional-marker = （選填）
+campaign-closed-title = 這封信已經截止
+campaign-closed-body = 這封信已不再接受簽名，也不再收集發生的事，因此沒有儲存任何內容。感謝所有簽名和分享經歷的人。您仍然可以閱讀這封信。
 campaign-language-note = 這封信和下面的問題依發起人的原文顯示（原文語言：{ $language }）；譯文正在等待發起人提供。本網頁的其他內容皆為繁體中文。
 required-marker = （必填）
 required-if = （如果您選擇了「{ $option }」，則為必填）
 submit = 送出
 honeypot-label = 請勿填寫此欄
 error-summary-heading = 請檢查您的回答
+error-summary-item = { $question }：{ $problem }
 error-title = 請檢查您的回答：{ $title }
 page-title = { $heading } — { $campaign }
 home-link = 前往信件頁面
@@ -32,6 +53,7 @@ bad-email = 這看起來不像電子郵件地址：地址中需要有一個 @，
 bad-postal-code = 郵遞區號只能包含字母、數字、空格和連字號。您也可以不填。
 bad-checkbox = 這個核取方塊送出了非預期的值。請重新勾選或取消勾選。
 must-tick = 請勾選此方塊以繼續。
+written-but-not-shared = 您選擇了只簽署這封信，所以這段文字不會送出。如果要送出，請在表單頂端選擇「{ intent-sign-and-share }」；如果只想簽名，請清空這個文字方塊。
 too-long = 這個回答有 { $length } 個字元，上限為 { $limit } 個。請縮短——您的文字保留在下方。
 
 ## A form that could not be read (the 400 page)
@@ -50,12 +72,16 @@ token-invalid = 這份表單已經過時（網站可能已重新啟動），因�
 token-too-young = 請稍候片刻，再按「送出」——您的回答都已保留。
 token-expired = 這份表單開啟的時間太久，需要更新，因此尚未儲存任何內容。您的回答保留在下方——請再按一次「送出」。
 resent-other-answers = 這份表單先前已經送出，當時的回答已經收到。下方修改過的回答沒有儲存。如果您也想儲存這些回答，請再按一次「送出」：這會另外新增一份回覆。
+rate-limited-notice = 短時間內從您的網路連線送出了很多份表單，因此您的這一份尚未儲存。您的回答保留在下方——請在 { $shown } 秒後再按一次「送出」。
+not-saved = 伺服器出了問題，您的回答暫時無法儲存，因此沒有儲存任何內容。您的回答保留在下方——請在一分鐘後再按一次「送出」。
 short-of-space = 您的回答暫時無法儲存：伺服器的儲存空間不足。沒有儲存任何內容。您的回答保留在下方——請稍後（一小時後或明天）再按一次「送出」，在那之前請保持此網頁開啟。
 
 ## Pages: a title, and what happened and what to do
 
 thanks-title = 謝謝您
 thanks-body = 您的回答已送達並立即加密，只有這封信的發起人能夠閱讀。您現在可以關閉此網頁。
+support-heading = 如果您需要協助
+support-languages = 語言：{ $languages }
 bad-request-title = 無法讀取表單
 bad-request-body = 收到的內容不是本網站能讀取的表單，因此沒有儲存任何內容。請返回，重新載入網頁，然後再試一次。
 not-found-title = 找不到網頁
@@ -76,3 +102,22 @@ unavailable-title = 您的回答暫時無法儲存
 unavailable-body = 沒有儲存任何內容：伺服器非常忙碌或發生了問題。您的文字仍在表單中：請使用瀏覽器的「上一頁」按鈕，一分鐘後再按一次「送出」。
 rate-limited-title = 請稍候一下
 rate-limited = 短時間內從您的網路連線送出了很多份表單，因此這一份尚未儲存。您的文字仍在表單中：請使用瀏覽器的「上一頁」按鈕返回，{ $shown } 秒後再送出。
+
+## The privacy page
+
+privacy-title = 您的回答如何受到保護
+privacy-organizers-heading = 誰發起這封信
+privacy-organizers = 這封信的發起人：
+privacy-organizers-unnamed = 這封信由發起人負責；他們沒有在本網站上公開自己的名字。
+privacy-readers-heading = 誰能看到您的回答
+privacy-readers-body = 您的回答一送達，在儲存任何內容之前，就會用發起人的金鑰鎖上（加密）。只有發起人能在他們自己的電腦上解鎖。代管本網站的公司或個人無法閱讀，查扣或入侵伺服器的人也無法閱讀。
+privacy-stored-heading = 保存哪些內容
+privacy-stored-body = 您送出的回答（已加密），以及回答送達的日期。除此之外什麼都不保存：不保存您的網路位址，不保存您的裝置或瀏覽器，也不保存具體時間。本網站不設定 Cookie，不執行指令碼，也不從其他網站載入任何內容。
+privacy-public-body = 只有當您勾選了同意公開的方塊時，您的名字或團體名稱才會公開列出。只有當您勾選了允許引用的方塊時，您講述的經歷才會被引用，而且絕不會附上您的名字。
+privacy-kept-heading = 保存多久
+privacy-kept-body = 加密的回答會一直保存在伺服器上，直到發起人刪除為止。
+privacy-withdraw-heading = 撤回您送出的內容
+privacy-withdraw-contact = 如需撤回您的簽名或您講述的經歷，請聯絡發起人：{ $contact }
+privacy-withdraw-no-contact = 如需撤回您的簽名或您講述的經歷，請聯絡上面列出的任何一位發起人。
+privacy-device-heading = 共用手機或電腦時
+privacy-leave-body = 每個網頁頂端的「{ leave-quickly }」連結會立即在這個分頁中開啟一個普通網站。
