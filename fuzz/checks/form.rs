@@ -6,7 +6,9 @@
 // Each check panics with what broke; a panic is what libFuzzer reports as a crash.
 
 use seal::{Day, FieldValue, Submission};
-use sealform_server::campaign::{Campaign, FieldKind, FieldSpec, HONEYPOT_FIELD, TOKEN_FIELD};
+use sealform_server::campaign::{
+    Campaign, FieldKind, FieldSpec, HONEYPOT_FIELD, INTENT_FIELD, TOKEN_FIELD,
+};
 use sealform_server::form::{AnswerProblem, FieldProblem, FormInput, FormProblem, validate};
 use sealform_server::pages::{self, FormView};
 
@@ -309,13 +311,25 @@ fn check_field_problems(problems: &[FieldProblem], input: &FormInput, campaign: 
     assert!(!problems.is_empty(), "validation failed without saying why");
     for (i, problem) in problems.iter().enumerate() {
         let name = &problem.field;
-        let spec = campaign
-            .field(name)
-            .unwrap_or_else(|| panic!("a problem names a field the form does not have: {name:?}"));
         assert!(
             !problems[..i].iter().any(|p| &p.field == name),
             "two problems for {name:?}"
         );
+        if name == INTENT_FIELD {
+            assert!(
+                campaign.testimony().is_some(),
+                "a problem with the intent on a form that does not ask it"
+            );
+            assert!(
+                matches!(problem.problem, AnswerProblem::ChooseOne | AnswerProblem::NotAnOption),
+                "intent: {:?}",
+                problem.problem
+            );
+            continue;
+        }
+        let spec = campaign
+            .field(name)
+            .unwrap_or_else(|| panic!("a problem names a field the form does not have: {name:?}"));
         let kind = spec.kind;
         let fits = match problem.problem {
             AnswerProblem::Required | AnswerProblem::ControlCharacter => kind.is_text(),
@@ -332,6 +346,10 @@ fn check_field_problems(problems: &[FieldProblem], input: &FormInput, campaign: 
             AnswerProblem::ChooseAtLeastOne => kind == FieldKind::MultiChoice,
             AnswerProblem::NotAnOption => kind.is_choice(),
             AnswerProblem::BadCheckbox | AnswerProblem::MustTick => kind == FieldKind::Consent,
+            AnswerProblem::WrittenButNotShared => {
+                campaign.testimony() == Some(name.as_str())
+                    && input.expose_value(INTENT_FIELD) == Some("sign")
+            }
         };
         assert!(
             fits,

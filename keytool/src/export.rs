@@ -404,6 +404,7 @@ mod tests {
             record: record.to_owned(),
             submission: Submission::new(
                 "letter".into(),
+                "0".repeat(64),
                 "en".into(),
                 "2026-11-28".parse().unwrap(),
                 fields

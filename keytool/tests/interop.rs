@@ -69,7 +69,7 @@ fn stock_age_opens_a_sealed_record_with_a_keygen_identity() {
         "key.txt",
         "record.age",
     ]));
-    assert!(plaintext.starts_with(br#"{"v":1,"campaign":"open-letter","lang":"th""#));
+    assert!(plaintext.starts_with(br#"{"v":2,"campaign":"open-letter","campaign_version":""#));
     assert_eq!(plaintext.last(), Some(&0), "Padmé padding is zero bytes");
     let json_end = plaintext.iter().position(|&b| b == 0).unwrap();
     assert!(plaintext[json_end..].iter().all(|&b| b == 0));
@@ -263,7 +263,7 @@ fn a_protected_keygen_identity_works_in_the_keytool_and_in_stock_age() {
     };
     assert!(status.success(), "stock age refused the protected identity");
     let plaintext = fs::read(dir.path().join("plain.bin")).unwrap();
-    assert!(plaintext.starts_with(br#"{"v":1,"campaign":"open-letter","lang":"en""#));
+    assert!(plaintext.starts_with(br#"{"v":2,"campaign":"open-letter","campaign_version":""#));
     let json_end = plaintext
         .iter()
         .position(|&b| b == 0)

@@ -16,6 +16,7 @@ fn submission(testimony_bytes: usize) -> Submission {
         .collect();
     Submission::new(
         "open-letter".into(),
+        "0".repeat(64),
         "en".into(),
         "2026-11-28".parse().unwrap(),
         vec![

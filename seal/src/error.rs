@@ -55,7 +55,7 @@ pub enum Error {
 
     /// The plaintext declares a format version this build does not know.
     #[error(
-        "the record uses format version {found}; this build reads version {}: upgrade sealform",
+        "the record uses format version {found}; this build reads versions 1 to {}: upgrade sealform",
         crate::FORMAT_VERSION
     )]
     UnsupportedVersion {

@@ -1,6 +1,6 @@
 //! The sealed-record format: the one contract between sealform's server and its key tool.
 //!
-//! # Wire format (version 1)
+//! # Wire format (version 2)
 //!
 //! A *record* is a standard, binary [age](https://age-encryption.org/v1) file encrypted to one or
 //! more X25519 recipients (`age1…`). The stock `age` CLI opens it with `age -d -i key.txt`.
@@ -11,7 +11,9 @@
 //! ```
 //!
 //! * `JSON` is UTF-8 JSON produced by this crate, one object:
-//!   `{"v":1,"campaign":"…","lang":"en","received":"2026-11-28","fields":[…]}`, where each field
+//!   `{"v":2,"campaign":"…","campaign_version":"<sha256 hex>","lang":"en","received":"2026-11-28","fields":[…]}`,
+//!   where `campaign_version` is the SHA-256 of the campaign file the form was built from (so
+//!   answers are read against the questions that were asked), and each field
 //!   is `{"name":"…","kind":"text"|"choice"|"choices"|"consent","value":…}` (a string, a string,
 //!   an array of strings, a boolean). Fields keep the order of the campaign's form, so the first
 //!   record of a campaign gives an export its column order.
@@ -24,7 +26,7 @@
 //!
 //! * Opening checks, in this order: the age layer (header, MAC, every STREAM chunk), then the
 //!   padding (total length is exactly `padme(len(JSON))` and every padding byte is zero), then the
-//!   version (`v` must be [`FORMAT_VERSION`]), then the JSON shape. Each failure has its own
+//!   version (`v` must be 1 or [`FORMAT_VERSION`]), then the JSON shape. Each failure has its own
 //!   [`Error`] variant.
 //! * The time of day is never recorded: `received` is a UTC calendar day.
 //! * Nothing about the submitter is in clear. Beside a record (never inside the age file) a store
@@ -34,7 +36,8 @@
 //!
 //! # Versioning
 //!
-//! This layout is frozen. A change that an older key tool could misread gets a new `v`; openers
+//! Each layout is frozen. Version 1 is version 2 without `campaign_version`; openers still
+//! read it. A change that an older key tool could misread gets a new `v`; openers
 //! refuse versions they do not know ([`Error::UnsupportedVersion`]) rather than guess. The padding
 //! and age layers are not versioned by `v`: changing them means a new record file kind.
 
@@ -43,6 +46,7 @@ mod error;
 mod padding;
 mod recipients;
 mod record;
+mod scrub;
 mod submission;
 
 pub use day::Day;
@@ -50,7 +54,8 @@ pub use error::Error;
 pub use padding::{pad, padme, unpad};
 pub use recipients::{RecipientSet, RecipientSetFingerprint};
 pub use record::{EXPORT_INDEX_FILE, ExportIndex, RecordId, decrypt, open, seal};
+pub use scrub::scrub_stack;
 pub use submission::{Field, FieldValue, Submission};
 
-/// The version of the plaintext layout this crate writes, and the only one it opens.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the plaintext layout this crate writes; it opens this one and version 1.
+pub const FORMAT_VERSION: u32 = 2;

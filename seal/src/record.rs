@@ -9,8 +9,16 @@ use zeroize::Zeroizing;
 
 use crate::{Error, RecipientSet, RecipientSetFingerprint, Submission, padding};
 
-/// Seals a submission: JSON, Padmé padding, then a binary age file to every recipient.
+/// Seals a submission: JSON, Padmé padding, then a binary age file to every recipient. What
+/// the encryption left on the stack is wiped before it returns.
 pub fn seal(submission: &Submission, recipients: &RecipientSet) -> Result<Vec<u8>, Error> {
+    let sealed = encrypt(submission, recipients);
+    crate::scrub_stack();
+    sealed
+}
+
+#[inline(never)]
+fn encrypt(submission: &Submission, recipients: &RecipientSet) -> Result<Vec<u8>, Error> {
     let json = submission.to_json();
     let padded = padding::pad(&json);
     drop(json);
@@ -36,8 +44,9 @@ pub fn seal(submission: &Submission, recipients: &RecipientSet) -> Result<Vec<u8
 /// Opens a record: decrypts it with the first identity that fits, checks the padding and the
 /// version, and parses the submission.
 pub fn open(record: &[u8], identities: &[&dyn age::Identity]) -> Result<Submission, Error> {
-    let padded = decrypt(record, identities)?;
-    Submission::from_json(padding::unpad(&padded)?)
+    let padded = decrypt(record, identities);
+    crate::scrub_stack();
+    Submission::from_json(padding::unpad(&padded?)?)
 }
 
 /// The age layer alone: decrypts any age file, binary or ASCII-armored, with the first identity
@@ -239,6 +248,7 @@ mod tests {
                     .unwrap();
             let submission = Submission::new(
                 "campaign".into(),
+                "0".repeat(64),
                 "ar".into(),
                 "2026-11-28".parse().unwrap(),
                 text_field(text.clone()),
@@ -266,6 +276,7 @@ mod tests {
         let recipients = RecipientSet::new(vec![organizer.to_public()]).unwrap();
         let submission = Submission::new(
             "c".into(),
+            "0".repeat(64),
             "en".into(),
             "2026-01-01".parse().unwrap(),
             text_field("t".into()),

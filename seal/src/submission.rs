@@ -10,6 +10,9 @@ use crate::{Day, Error, FORMAT_VERSION};
 /// way to its bytes is [`crate::seal`], or the explicitly named accessors below.
 pub struct Submission {
     campaign: String,
+    /// The SHA-256 (hex) of the campaign file the form was built from; `None` in version 1
+    /// records, which predate it.
+    campaign_version: Option<String>,
     language: String,
     received: Day,
     fields: Vec<Field>,
@@ -35,10 +38,18 @@ pub enum FieldValue {
 }
 
 impl Submission {
-    /// A submission to `campaign`, filled in `language`, received on `received`.
-    pub fn new(campaign: String, language: String, received: Day, fields: Vec<Field>) -> Self {
+    /// A submission to version `campaign_version` of `campaign`, filled in `language`,
+    /// received on `received`.
+    pub fn new(
+        campaign: String,
+        campaign_version: String,
+        language: String,
+        received: Day,
+        fields: Vec<Field>,
+    ) -> Self {
         Self {
             campaign,
+            campaign_version: Some(campaign_version),
             language,
             received,
             fields,
@@ -48,6 +59,12 @@ impl Submission {
     /// The campaign's id.
     pub fn campaign(&self) -> &str {
         &self.campaign
+    }
+
+    /// The version of the campaign's file the questions came from: the SHA-256 of the file,
+    /// in hex. `None` for version 1 records.
+    pub fn campaign_version(&self) -> Option<&str> {
+        self.campaign_version.as_deref()
     }
 
     /// The language tag the form was filled in, e.g. `en`.
@@ -76,8 +93,13 @@ impl Submission {
     /// The plaintext JSON, unpadded, wiped on drop.
     pub(crate) fn to_json(&self) -> Zeroizing<Vec<u8>> {
         let wire = WireSubmissionRef {
-            v: FORMAT_VERSION,
+            // A version 1 submission (opened from an old record) keeps its layout.
+            v: match self.campaign_version {
+                Some(_) => FORMAT_VERSION,
+                None => 1,
+            },
             campaign: &self.campaign,
+            campaign_version: self.campaign_version.as_deref(),
             lang: &self.language,
             received: self.received.to_string(),
             fields: self.fields.iter().map(WireFieldRef::from).collect(),
@@ -85,7 +107,8 @@ impl Submission {
         Zeroizing::new(serde_json::to_vec(&wire).expect("serializing plain strings cannot fail"))
     }
 
-    /// Parses unpadded plaintext JSON, checking the version first.
+    /// Parses unpadded plaintext JSON, checking the version first: this version's layout, or
+    /// version 1's (the same without `campaign_version`).
     pub(crate) fn from_json(json: &[u8]) -> Result<Self, Error> {
         #[derive(Deserialize)]
         struct VersionOnly {
@@ -93,14 +116,30 @@ impl Submission {
         }
         let version: VersionOnly =
             serde_json::from_slice(json).map_err(|e| Error::Malformed(shape_only(&e)))?;
-        if version.v != u64::from(FORMAT_VERSION) {
+        if !(1..=u64::from(FORMAT_VERSION)).contains(&version.v) {
             return Err(Error::UnsupportedVersion { found: version.v });
         }
         let wire: WireSubmission =
             serde_json::from_slice(json).map_err(|e| Error::Malformed(shape_only(&e)))?;
+        match (version.v, &wire.campaign_version) {
+            (1, None) => {}
+            (1, Some(_)) => {
+                return Err(Error::Malformed(
+                    "not a version 1 submission: it has a campaign_version".into(),
+                ));
+            }
+            (_, Some(hash)) if is_sha256_hex(hash) => {}
+            (_, _) => {
+                return Err(Error::Malformed(format!(
+                    "not a version {FORMAT_VERSION} submission: campaign_version is missing or \
+                     not a SHA-256 in lowercase hex"
+                )));
+            }
+        }
         let received = wire.received.parse()?;
         Ok(Self {
             campaign: wire.campaign,
+            campaign_version: wire.campaign_version,
             language: wire.lang,
             received,
             fields: wire
@@ -115,10 +154,18 @@ impl Submission {
     }
 }
 
+/// 64 lowercase hexadecimal digits.
+fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// serde_json's messages can quote input ("invalid type: string \"…\""); keep only where.
 fn shape_only(e: &serde_json::Error) -> String {
     format!(
-        "not a version {FORMAT_VERSION} submission (JSON error at line {} column {})",
+        "not a version 1 or {FORMAT_VERSION} submission (JSON error at line {} column {})",
         e.line(),
         e.column()
     )
@@ -127,6 +174,7 @@ fn shape_only(e: &serde_json::Error) -> String {
 impl Drop for Submission {
     fn drop(&mut self) {
         self.campaign.zeroize();
+        self.campaign_version.zeroize();
         self.language.zeroize();
         // Field's own Drop wipes each field.
     }
@@ -177,12 +225,14 @@ impl fmt::Debug for FieldValue {
 }
 
 // The serialized shapes. Kept private so that plaintext types themselves never implement
-// `Serialize`; the layout is documented at the crate root and frozen for version 1.
+// `Serialize`; the layout is documented at the crate root and frozen for each version.
 
 #[derive(Serialize)]
 struct WireSubmissionRef<'a> {
     v: u32,
     campaign: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    campaign_version: Option<&'a str>,
     lang: &'a str,
     received: String,
     fields: Vec<WireFieldRef<'a>>,
@@ -225,6 +275,7 @@ struct WireSubmission {
     #[allow(dead_code, reason = "checked before this shape is parsed")]
     v: u64,
     campaign: String,
+    campaign_version: Option<String>,
     lang: String,
     received: String,
     fields: Vec<WireField>,
@@ -260,9 +311,12 @@ impl<'de> Deserialize<'de> for FieldValue {
 mod tests {
     use super::*;
 
+    const VERSION: &str = "5f1d3f6c1b1e0a4d8e2c9b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c";
+
     fn sample() -> Submission {
         Submission::new(
             "open-letter".into(),
+            VERSION.into(),
             "en".into(),
             "2026-11-28".parse().unwrap(),
             vec![
@@ -279,7 +333,7 @@ mod tests {
         let json = sample().to_json();
         assert_eq!(
             std::str::from_utf8(&json).unwrap(),
-            r#"{"v":1,"campaign":"open-letter","lang":"en","received":"2026-11-28","fields":[{"name":"sign_as","kind":"choice","value":"individual"},{"name":"name","kind":"text","value":"Mai"},{"name":"actions","kind":"choices","value":["a","b"]},{"name":"consent_public","kind":"consent","value":true}]}"#
+            r#"{"v":2,"campaign":"open-letter","campaign_version":"5f1d3f6c1b1e0a4d8e2c9b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c","lang":"en","received":"2026-11-28","fields":[{"name":"sign_as","kind":"choice","value":"individual"},{"name":"name","kind":"text","value":"Mai"},{"name":"actions","kind":"choices","value":["a","b"]},{"name":"consent_public","kind":"consent","value":true}]}"#
         );
         let back = Submission::from_json(&json).unwrap();
         assert_eq!(
@@ -287,6 +341,35 @@ mod tests {
             Some(&FieldValue::Text("Mai".into()))
         );
         assert_eq!(back.expose_fields().len(), 4);
+        assert_eq!(back.campaign_version(), Some(VERSION));
+    }
+
+    #[test]
+    fn version_1_records_still_open_without_a_campaign_version() {
+        let v1 = br#"{"v":1,"campaign":"open-letter","lang":"en","received":"2026-11-28","fields":[{"name":"name","kind":"text","value":"Mai"}]}"#;
+        let back = Submission::from_json(v1).unwrap();
+        assert_eq!(back.campaign_version(), None);
+        assert_eq!(
+            back.expose_field("name"),
+            Some(&FieldValue::Text("Mai".into()))
+        );
+    }
+
+    #[test]
+    fn a_version_must_match_its_layout() {
+        let cases: [&[u8]; 4] = [
+            br#"{"v":1,"campaign":"c","campaign_version":"00","lang":"en","received":"2026-11-28","fields":[]}"#,
+            br#"{"v":2,"campaign":"c","lang":"en","received":"2026-11-28","fields":[]}"#,
+            br#"{"v":2,"campaign":"c","campaign_version":"ABC","lang":"en","received":"2026-11-28","fields":[]}"#,
+            br#"{"v":3,"campaign":"c","lang":"en","received":"2026-11-28","fields":[]}"#,
+        ];
+        for json in cases {
+            assert!(
+                Submission::from_json(json).is_err(),
+                "{}",
+                String::from_utf8_lossy(json)
+            );
+        }
     }
 
     #[test]

@@ -46,6 +46,7 @@ fn age_cli_decrypts_a_sealed_record_to_the_padded_json() {
     let testimony = "Quelqu'un m'a dit: « ça suffit » — 他们来了\n第二行";
     let submission = Submission::new(
         "open-letter".into(),
+        "0".repeat(64),
         "fr".into(),
         "2026-11-28".parse().unwrap(),
         vec![Field::new("harm", FieldValue::Text(testimony.into()))],
@@ -73,7 +74,8 @@ fn age_cli_decrypts_a_sealed_record_to_the_padded_json() {
     assert_eq!(plaintext.len() as u64, seal::padme(json_len as u64));
     assert!(plaintext[json_len..].iter().all(|&b| b == 0));
     let json: serde_json::Value = serde_json::from_slice(&plaintext[..json_len]).unwrap();
-    assert_eq!(json["v"], 1);
+    assert_eq!(json["v"], 2);
+    assert_eq!(json["campaign_version"], "0".repeat(64));
     assert_eq!(json["lang"], "fr");
     assert_eq!(json["fields"][0]["value"], testimony);
 }

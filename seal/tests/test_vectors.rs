@@ -28,7 +28,23 @@ fn open_vector(name: &str) -> Result<seal::Submission, Error> {
 
 #[test]
 fn ok_basic_opens_to_exactly_what_was_sealed() {
+    // A version 1 record: written before records named their campaign's version.
     let submission = open_vector("ok_basic.age").unwrap();
+    assert_eq!(submission.campaign_version(), None);
+    check_basic_answers(&submission);
+}
+
+#[test]
+fn ok_v2_opens_with_its_campaign_version() {
+    let submission = open_vector("ok_v2.age").unwrap();
+    assert_eq!(
+        submission.campaign_version(),
+        Some("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+    );
+    check_basic_answers(&submission);
+}
+
+fn check_basic_answers(submission: &seal::Submission) {
     assert_eq!(submission.campaign(), "open-letter");
     assert_eq!(submission.language(), "en");
     assert_eq!(submission.received().to_string(), "2026-11-28");
@@ -70,7 +86,7 @@ fn expected_failure(name: &str) -> fn(&Error) -> bool {
         "fail_bad_padding_length.age" | "fail_bad_padding_nonzero.age" => {
             |e| matches!(e, Error::BadPadding { .. })
         }
-        "fail_wrong_version.age" => |e| matches!(e, Error::UnsupportedVersion { found: 2 }),
+        "fail_wrong_version.age" => |e| matches!(e, Error::UnsupportedVersion { found: 3 }),
         "fail_malformed.age" => |e| matches!(e, Error::Malformed(_)),
         "fail_not_age.age" => |e| matches!(e, Error::NotAge),
         other => panic!("{other} has no expected failure: add it to expected_failure()"),

@@ -23,7 +23,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{get, post};
 use seal::{Day, Field, FieldValue, RecipientSet, Submission};
-use sealform_server::store::Store;
+use sealform_server::store::{Counted, Store};
 
 /// Signatures per round.
 const SIGNATURES: usize = 1_500;
@@ -82,6 +82,7 @@ async fn one_signature(client: &reqwest::Client, base: &str, testimony: &str) ->
         .unwrap();
     let body = form_urlencoded::Serializer::new(String::new())
         .append_pair("token", token_of(&page))
+        .append_pair("intent", "sign_and_share")
         .append_pair("sign_as", "individual")
         .append_pair("name", "Benchmark Person")
         .append_pair("email", "bench@example.org")
@@ -181,6 +182,7 @@ async fn seal_and_store(
         .collect();
     let submission = Submission::new(
         "open-letter".into(),
+        "0".repeat(64),
         "en".into(),
         Day::of(std::time::SystemTime::now()),
         fields,
@@ -192,7 +194,11 @@ async fn seal_and_store(
         .unwrap();
     ceiling
         .store
-        .put(record, ceiling.recipients.fingerprint())
+        .put(
+            record,
+            ceiling.recipients.fingerprint(),
+            Counted::AsSignature,
+        )
         .await
         .unwrap();
     "ok"

@@ -37,6 +37,7 @@ campaign-closed-body = Ya no recibe firmas ni relatos de lo que pasó, y no se g
 campaign-language-note = La carta y las preguntas se muestran tal como las escribieron quienes organizan la campaña, en su idioma ({ $language }); su traducción está pendiente. Todo lo demás en esta página está en español.
 required-marker = (obligatorio)
 required-if = (obligatorio si eligió «{ $option }»)
+required-to-share = (obligatorio si cuenta lo que pasó)
 submit = Enviar
 honeypot-label = Deje este campo vacío
 error-summary-heading = Por favor, revise sus respuestas

@@ -37,6 +37,7 @@ campaign-closed-body = Elle ne reçoit plus de signatures ni de récits de ce qu
 campaign-language-note = La lettre et les questions sont affichées telles que les organisatrices et organisateurs les ont écrites, dans leur langue ({ $language }) ; leur traduction est attendue. Tout le reste de cette page est en français.
 required-marker = (obligatoire)
 required-if = (obligatoire si vous avez choisi « { $option } »)
+required-to-share = (obligatoire si vous racontez ce qui s’est passé)
 submit = Envoyer
 honeypot-label = Laissez ce champ vide
 error-summary-heading = Veuillez vérifier vos réponses

@@ -34,6 +34,7 @@ campaign-closed-body = 이제 서명이나 있었던 일에 대한 이야기를 
 campaign-language-note = 서한과 질문은 주최 측이 작성한 원래 언어({ $language }) 그대로 표시됩니다. 번역은 주최 측이 준비 중입니다. 이 페이지의 나머지 내용은 모두 한국어입니다.
 required-marker = (필수)
 required-if = (“{ $option }”을(를) 선택한 경우 필수)
+required-to-share = (있었던 일을 이야기하는 경우 필수)
 submit = 보내기
 honeypot-label = 이 칸은 비워 두세요
 error-summary-heading = 답변을 확인해 주세요

@@ -34,6 +34,7 @@ campaign-closed-body = จดหมายนี้ไม่รับการล
 campaign-language-note = จดหมายและคำถามแสดงตามต้นฉบับที่ผู้จัดทำเขียนไว้ (ภาษา: { $language }) และกำลังรอคำแปลจากผู้จัดทำ ส่วนอื่นทั้งหมดในหน้านี้เป็นภาษาไทย
 required-marker = (จำเป็น)
 required-if = (จำเป็นหากคุณเลือก “{ $option }”)
+required-to-share = (จำเป็นหากคุณเล่าเรื่องที่เกิดขึ้น)
 submit = ส่ง
 honeypot-label = กรุณาเว้นช่องนี้ว่างไว้
 error-summary-heading = กรุณาตรวจสอบคำตอบของคุณ

@@ -34,6 +34,7 @@ campaign-closed-body = Lá thư không còn nhận chữ ký hay lời kể về
 campaign-language-note = Lá thư và các câu hỏi được hiển thị đúng như những người tổ chức đã viết, bằng ngôn ngữ gốc ({ $language }); bản dịch đang chờ những người tổ chức cung cấp. Mọi nội dung khác trên trang này đều bằng tiếng Việt.
 required-marker = (bắt buộc)
 required-if = (bắt buộc nếu bạn chọn “{ $option }”)
+required-to-share = (bắt buộc nếu bạn kể lại chuyện đã xảy ra)
 submit = Gửi
 honeypot-label = Vui lòng để trống ô này
 error-summary-heading = Vui lòng kiểm tra lại câu trả lời

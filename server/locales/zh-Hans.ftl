@@ -34,6 +34,7 @@ campaign-closed-body = 这封信已不再接受签名，也不再收集发生的
 campaign-language-note = 这封信和下面的问题按组织者的原文显示（原文语言：{ $language }）；译文正在等待组织者提供。本页面的其他内容均为简体中文。
 required-marker = （必填）
 required-if = （如果您选择了“{ $option }”，则为必填）
+required-to-share = （如果您讲述发生的事，则为必填）
 submit = 提交
 honeypot-label = 请勿填写此栏
 error-summary-heading = 请检查您的回答

@@ -34,6 +34,7 @@ campaign-closed-body = 這封信已不再接受簽名，也不再收集發生的
 campaign-language-note = 這封信和下面的問題依發起人的原文顯示（原文語言：{ $language }）；譯文正在等待發起人提供。本網頁的其他內容皆為繁體中文。
 required-marker = （必填）
 required-if = （如果您選擇了「{ $option }」，則為必填）
+required-to-share = （如果您講述發生的事，則為必填）
 submit = 送出
 honeypot-label = 請勿填寫此欄
 error-summary-heading = 請檢查您的回答

@@ -13,7 +13,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tower_governor::GovernorError;
 
 use crate::body::BodyError;
 use crate::form::FormProblem;
@@ -40,8 +39,8 @@ pub enum AppError {
     },
     /// Sealing failed; nothing was stored (→ 500).
     SealFailed,
-    /// The store could not save durably; nothing was acknowledged (→ 503).
-    NotSaved,
+    /// The campaign is closed: the form is no longer taken (→ 410).
+    Closed,
     /// There is no page at this address (→ 404).
     NotFound,
     /// The request line and headers are larger than the server reads (→ 431).
@@ -59,25 +58,9 @@ impl AppError {
             Self::BrokenBody | Self::BadForm(_) => StatusCode::BAD_REQUEST,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::SealFailed | Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::NotSaved => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Closed => StatusCode::GONE,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-        }
-    }
-
-    /// The rate limiter's refusal as an error: `Retry-After` in whole seconds, rounded up.
-    pub fn from_governor(error: GovernorError) -> Response {
-        match error {
-            GovernorError::TooManyRequests { wait_time, .. } => Self::RateLimited {
-                // `wait_time` is rounded down; one more second is always enough.
-                retry_after_secs: wait_time.saturating_add(1),
-            }
-            .into_response(),
-            GovernorError::UnableToExtractKey => {
-                tracing::error!("the rate limiter found no peer address on a request");
-                Self::Internal.into_response()
-            }
-            GovernorError::Other { code, .. } => code.into_response(),
         }
     }
 
@@ -89,6 +72,7 @@ impl AppError {
                 self.status(),
                 pages.message_page(t.bad_request.title, &t.form_problem(problem)),
             ),
+            Self::Closed => html(self.status(), pages.closed()),
             Self::RateLimited { retry_after_secs } => {
                 let mut response = html(self.status(), pages.rate_limited(*retry_after_secs));
                 response
@@ -125,7 +109,6 @@ impl From<SubmitError> for AppError {
             SubmitError::BadForm(problem) => Self::BadForm(problem),
             SubmitError::TooLarge => Self::TooLarge,
             SubmitError::Seal => Self::SealFailed,
-            SubmitError::NotSaved => Self::NotSaved,
         }
     }
 }
@@ -239,7 +222,7 @@ mod tests {
                 429,
             ),
             (AppError::SealFailed, 500),
-            (AppError::NotSaved, 503),
+            (AppError::Closed, 410),
             (AppError::NotFound, 404),
             (AppError::Internal, 500),
             (AppError::HeadersTooLarge, 431),

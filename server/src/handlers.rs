@@ -8,13 +8,14 @@
 use std::time::SystemTime;
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::app_error::{AppError, PageLanguage};
 use crate::body;
 use crate::form::{FieldProblem, FormInput};
 use crate::pages::{self, FormView, Notice, Pages};
+use crate::rate_limit::Limited;
 use crate::response::{OwnAnswer, html, html_with_answers};
 use crate::state::AppState;
 use crate::submit::{self, Outcome};
@@ -63,6 +64,17 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     (plain, "ok").into_response()
 }
 
+/// `GET /privacy`: who runs the letter and reads the answers, what is kept, how to take it back.
+pub async fn privacy(
+    State(state): State<AppState>,
+    PageLanguage(choice): PageLanguage,
+) -> Response {
+    html(
+        StatusCode::OK,
+        Pages::new(state.campaign(), choice).privacy(),
+    )
+}
+
 /// Any unknown address.
 pub async fn not_found() -> AppError {
     AppError::NotFound
@@ -70,12 +82,23 @@ pub async fn not_found() -> AppError {
 
 /// `POST /sign`: a filled-in form, taken through [`submit::submit`].
 /// The form's action carries the page's `?lang=` (if it had one), so what comes back is in the
-/// same language.
+/// same language. A rate-limited form comes back with its answers and a fresh token (429).
 pub async fn sign(
     State(state): State<AppState>,
     PageLanguage(choice): PageLanguage,
     request: Request,
 ) -> Result<Response, AppError> {
+    if state.campaign().closed() {
+        return Err(AppError::Closed);
+    }
+    let limited = match state.limiters().map(|limiters| limiters.check(&request)) {
+        None | Some(Ok(())) => None,
+        Some(Err(Limited::Wait { retry_after_secs })) => Some(retry_after_secs),
+        Some(Err(Limited::NoClient)) => {
+            tracing::error!("the rate limiter found no client on a request");
+            return Err(AppError::Internal);
+        }
+    };
     let pages = Pages::new(state.campaign(), choice);
     let (parts, body) = request.into_parts();
     if !body::is_form_urlencoded(parts.headers.get(header::CONTENT_TYPE)) {
@@ -84,6 +107,9 @@ pub async fn sign(
     let expected = body::expected_length(&parts.headers);
     let body = body::read_body(body, expected, state.config().body_limit).await?;
     let now = SystemTime::now();
+    if let Some(retry_after_secs) = limited {
+        return Ok(rate_limited(&state, pages, &body, retry_after_secs, now));
+    }
     Ok(match submit::submit(&state, &body, now).await? {
         Outcome::Stored | Outcome::AlreadyStored | Outcome::Trapped => {
             html(StatusCode::OK, pages.thanks())
@@ -108,6 +134,13 @@ pub async fn sign(
             let page = render_form(&state, pages, &input, &[], notice, &token);
             html_with_answers(StatusCode::SERVICE_UNAVAILABLE, page)
         }
+        Outcome::NotSaved(input) => {
+            // The token was released: the very same form can be sent again.
+            let token = input.token().map(str::to_owned).unwrap_or_default();
+            let notice = Some(Notice::NotSaved);
+            let page = render_form(&state, pages, &input, &[], notice, &token);
+            html_with_answers(StatusCode::SERVICE_UNAVAILABLE, page)
+        }
         Outcome::ResentWithOtherAnswers(input) => {
             let token = state.token_key().issue(now);
             let notice = Some(Notice::ResentWithOtherAnswers);
@@ -115,6 +148,30 @@ pub async fn sign(
             html_with_answers(StatusCode::CONFLICT, page)
         }
     })
+}
+
+/// The 429 answer: the form again with everything that was sent and a fresh token, or, for a
+/// body that is not this campaign's form, the plain page. Nothing is checked or stored.
+fn rate_limited(
+    state: &AppState,
+    pages: Pages,
+    body: &[u8],
+    retry_after_secs: u64,
+    now: SystemTime,
+) -> Response {
+    let mut response = match FormInput::parse(body, state.campaign()) {
+        Ok(input) if !input.honeypot_filled() => {
+            let token = state.token_key().issue(now);
+            let notice = Some(Notice::RateLimited { retry_after_secs });
+            let page = render_form(state, pages, &input, &[], notice, &token);
+            html_with_answers(StatusCode::TOO_MANY_REQUESTS, page)
+        }
+        _ => AppError::RateLimited { retry_after_secs }.into_response(),
+    };
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
 }
 
 fn render_form(

@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, header};
+use governor::clock::{Clock, DefaultClock, QuantaInstant};
 use governor::middleware::NoOpMiddleware;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -57,6 +58,7 @@ pub type Global = GovernorConfig<GlobalKeyExtractor, NoOpMiddleware>;
 /// Both limiters of a running server.
 #[derive(Debug, Clone)]
 pub struct Limiters {
+    client_key: ClientKey,
     per_address: Arc<PerAddress>,
     global: Arc<Global>,
 }
@@ -68,8 +70,9 @@ impl Limiters {
         let refill = limits.refill.max(Duration::from_nanos(1));
         let global_period =
             (Duration::from_secs(1) / limits.global_per_sec.get()).max(Duration::from_nanos(1));
+        let client_key = ClientKey::new(trusted_proxies);
         let per_address = GovernorConfigBuilder::default()
-            .key_extractor(ClientKey::new(trusted_proxies))
+            .key_extractor(client_key.clone())
             .period(refill)
             .burst_size(limits.burst.get())
             .methods(vec![Method::POST])
@@ -82,6 +85,7 @@ impl Limiters {
             .finish();
         match (per_address, global) {
             (Some(per_address), Some(global)) => Self {
+                client_key,
                 per_address: Arc::new(per_address),
                 global: Arc::new(global),
             },
@@ -89,14 +93,24 @@ impl Limiters {
         }
     }
 
-    /// The per-address limiter.
-    pub fn per_address(&self) -> Arc<PerAddress> {
-        Arc::clone(&self.per_address)
-    }
-
-    /// The limiter across all addresses.
-    pub fn global(&self) -> Arc<Global> {
-        Arc::clone(&self.global)
+    /// Takes one submission from `request`'s client's quota, then from the global one. When
+    /// either is used up, nothing is taken from the global one and the answer says how many
+    /// whole seconds to wait (at least 1). Called by the `POST /sign` handler, so that a
+    /// refused form can come back with its answers.
+    pub fn check<T>(&self, request: &Request<T>) -> Result<(), Limited> {
+        let key = self
+            .client_key
+            .extract(request)
+            .map_err(|_| Limited::NoClient)?;
+        let wait = |negative: governor::NotUntil<QuantaInstant>| Limited::Wait {
+            retry_after_secs: negative
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .saturating_add(1),
+        };
+        self.per_address.limiter().check_key(&key).map_err(wait)?;
+        self.global.limiter().check_key(&()).map_err(wait)?;
+        Ok(())
     }
 
     /// Drops the state of addresses whose quota is full again, so the table does not grow
@@ -111,6 +125,18 @@ impl Limiters {
     pub fn tracked_addresses(&self) -> usize {
         self.per_address.limiter().len()
     }
+}
+
+/// Why [`Limiters::check`] refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limited {
+    /// The client's quota or the global one is used up for this long.
+    Wait {
+        /// Whole seconds until the quota allows one more, at least 1.
+        retry_after_secs: u64,
+    },
+    /// The request has no client to key by (a server wiring mistake, never a client's doing).
+    NoClient,
 }
 
 /// Keys the per-address limiter by a keyed hash of the client's address (see the module doc).

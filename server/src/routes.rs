@@ -3,8 +3,10 @@
 //! ```text
 //! GET  /                  the letter and the form          handlers::form_page
 //! POST /sign              a filled-in form                 handlers::sign → submit::submit
-//!                           per-address rate limit → global rate limit → body limit
-//!                           (body::read_body enforces the body limit again)
+//!                           body limit; in the handler: closed campaign (410), per-address
+//!                           then global rate limit (429, the form with its answers),
+//!                           body::read_body (enforces the body limit again)
+//! GET  /privacy           who reads the answers, and how   handlers::privacy
 //! GET  /static/style.css  the stylesheet (may be cached)   handlers::stylesheet
 //! GET  /healthz           "ok", for supervisors            handlers::healthz
 //! anything else           404 page                         handlers::not_found
@@ -37,7 +39,6 @@ use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::load_shed::LoadShedLayer;
-use tower_governor::GovernorLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -65,21 +66,13 @@ pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains
 /// The service for `state`: every route with every layer.
 pub fn app(state: AppState) -> Router {
     let config = state.config();
-    let mut sign = post(handlers::sign).route_layer(RequestBodyLimitLayer::new(config.body_limit));
-    if let Some(limiters) = state.limiters() {
-        // The per-address check runs first, so one address's flood does not use up the
-        // global quota as well.
-        sign = sign
-            .route_layer(
-                GovernorLayer::new(limiters.global()).error_handler(AppError::from_governor),
-            )
-            .route_layer(
-                GovernorLayer::new(limiters.per_address()).error_handler(AppError::from_governor),
-            );
-    }
+    // The rate limits are checked in the handler, so that a refused form comes back with its
+    // answers.
+    let sign = post(handlers::sign).route_layer(RequestBodyLimitLayer::new(config.body_limit));
     let routes = Router::new()
         .route("/", get(handlers::form_page))
         .route("/sign", sign)
+        .route("/privacy", get(handlers::privacy))
         .route("/static/style.css", get(handlers::stylesheet))
         .route("/healthz", get(handlers::healthz))
         .fallback(handlers::not_found);

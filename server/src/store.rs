@@ -116,6 +116,7 @@ impl Store {
         &self,
         record: Vec<u8>,
         recipients: RecipientSetFingerprint,
+        counted: Counted,
     ) -> Result<RecordId, Error> {
         if record.len() > MAX_RECORD_BYTES {
             return Err(Error::RecordTooLarge {
@@ -126,16 +127,19 @@ impl Store {
         let database = self.database_for_writing().await?;
         let writing = Arc::clone(&database);
         let stored = async {
-            let id = tokio::task::spawn_blocking(move || writing.insert(&record, recipients))
-                .await
-                .map_err(|e| Error::Store(format!("the insert task failed: {e}")))??;
+            let id =
+                tokio::task::spawn_blocking(move || writing.insert(&record, recipients, counted))
+                    .await
+                    .map_err(|e| Error::Store(format!("the insert task failed: {e}")))??;
             database.wait_durable().await?;
             Ok(id)
         }
         .await;
         match stored {
             Ok(id) => {
-                self.inner.signatures.fetch_add(1, Ordering::Relaxed);
+                if counted == Counted::AsSignature {
+                    self.inner.signatures.fetch_add(1, Ordering::Relaxed);
+                }
                 Ok(id)
             }
             Err(error) => {
@@ -151,7 +155,8 @@ impl Store {
         Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
     }
 
-    /// How many records have been stored and acknowledged.
+    /// How many signatures have been stored and acknowledged (records stored
+    /// [`Counted::NotAsSignature`] are not counted).
     pub fn signature_count(&self) -> u64 {
         self.inner.signatures.load(Ordering::Relaxed)
     }
@@ -330,6 +335,7 @@ impl Database {
         &self,
         record: &[u8],
         recipients: RecipientSetFingerprint,
+        counted: Counted,
     ) -> Result<RecordId, Error> {
         loop {
             let id = RecordId::random();
@@ -342,6 +348,9 @@ impl Database {
                     }
                     records.insert(&key, record)?;
                     fingerprints.insert(&key, &recipients.to_bytes())?;
+                    if counted == Counted::NotAsSignature {
+                        return Ok(());
+                    }
                     let count = meta
                         .get(SIGNATURES_KEY)?
                         .map(|bytes| decode_counter(&bytes).unwrap_or(0))
@@ -370,6 +379,16 @@ impl Database {
             .map_err(|_| Error::Store("a recipient-set fingerprint is not 8 bytes".into()))?;
         Ok(RecipientSetFingerprint::from_bytes(bytes))
     }
+}
+
+/// Whether a stored record adds to the public signature count. The host learns only this bit
+/// of a record, which the public count already shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// A signature (with or without an account of what happened).
+    AsSignature,
+    /// An account of what happened from someone who did not sign.
+    NotAsSignature,
 }
 
 /// The flusher: per batch of waiting writers, one blocking `flush()` (sled writes its log) and
@@ -504,13 +523,20 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn concurrent_puts_are_all_durable_and_counted() {
+    async fn concurrent_puts_are_all_durable_and_signatures_counted() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("data")).unwrap();
+        // One record in four is an account from someone who did not sign.
+        let counted = |n: u8| match n % 4 {
+            0 => Counted::NotAsSignature,
+            _ => Counted::AsSignature,
+        };
         let writers: Vec<_> = (0..64u8)
             .map(|n| {
                 let store = store.clone();
-                tokio::spawn(async move { store.put(vec![n; 100], fingerprint(n)).await })
+                tokio::spawn(
+                    async move { store.put(vec![n; 100], fingerprint(n), counted(n)).await },
+                )
             })
             .collect();
         let mut ids = Vec::new();
@@ -520,13 +546,13 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), 64);
-        assert_eq!(store.signature_count(), 64);
+        assert_eq!(store.signature_count(), 48);
         store.close().await.unwrap();
         drop(store);
 
         // Reopen: the counter and every record survived.
         let reopened = Store::open(&dir.path().join("data")).unwrap();
-        assert_eq!(reopened.signature_count(), 64);
+        assert_eq!(reopened.signature_count(), 48);
         let out = dir.path().join("export");
         assert_eq!(reopened.export(&out).unwrap(), 64);
         let index =
@@ -544,7 +570,9 @@ mod tests {
         let store = Store::open(&dir.path().join("data")).unwrap();
         store.close().await.unwrap();
         assert!(matches!(
-            store.put(vec![1], fingerprint(1)).await,
+            store
+                .put(vec![1], fingerprint(1), Counted::AsSignature)
+                .await,
             Err(Error::Store(_))
         ));
     }
@@ -585,13 +613,21 @@ mod tests {
         let store = Store::open(&dir.path().join("data")).unwrap();
         assert!(matches!(
             store
-                .put(vec![0; MAX_RECORD_BYTES + 1], fingerprint(1))
+                .put(
+                    vec![0; MAX_RECORD_BYTES + 1],
+                    fingerprint(1),
+                    Counted::AsSignature
+                )
                 .await,
             Err(Error::RecordTooLarge { .. })
         ));
         assert!(
             store
-                .put(vec![0; MAX_RECORD_BYTES], fingerprint(1))
+                .put(
+                    vec![0; MAX_RECORD_BYTES],
+                    fingerprint(1),
+                    Counted::AsSignature
+                )
                 .await
                 .is_ok()
         );

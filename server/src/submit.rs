@@ -12,6 +12,7 @@ use seal::{Day, Submission};
 use crate::Error;
 use crate::form::{self, FieldProblem, FormInput, FormProblem};
 use crate::state::AppState;
+use crate::store::Counted;
 use crate::token::{Claim, TokenNonce, TokenProblem};
 
 /// What became of a form that could be read.
@@ -32,6 +33,9 @@ pub enum Outcome {
     /// The form's token was already used with other answers: the earlier ones were stored,
     /// these were not. Show them again with a fresh token; sending again adds a submission.
     ResentWithOtherAnswers(FormInput),
+    /// The store could not save durably: nothing was acknowledged and the token was released.
+    /// Show the answers again, to send in a minute.
+    NotSaved(FormInput),
 }
 
 /// The form to show again, with what is wrong with it.
@@ -66,8 +70,6 @@ pub enum SubmitError {
     TooLarge,
     /// Sealing failed; nothing was stored.
     Seal,
-    /// The store could not save durably; nothing was acknowledged.
-    NotSaved,
 }
 
 /// Takes one form body through the whole flow; answers once the record is on disk.
@@ -89,7 +91,11 @@ pub async fn submit(
             }
             let answers = state.token_key().digest_answers(&submission);
             match state.used_tokens().claim(nonce, answers, now) {
-                Claim::Fresh => store(state, submission, nonce).await,
+                Claim::Fresh => match store(state, submission, nonce).await {
+                    Err(NotSaved) => Ok(Outcome::NotSaved(input)),
+                    Ok(Saved) => Ok(Outcome::Stored),
+                    Err(Refused(error)) => Err(error),
+                },
                 Claim::SameAnswers => Ok(Outcome::AlreadyStored),
                 Claim::OtherAnswers => Ok(Outcome::ResentWithOtherAnswers(input)),
             }
@@ -149,13 +155,25 @@ pub fn short_of_space(state: &AppState) -> bool {
     }
 }
 
+/// A sealed record on disk.
+struct Saved;
+
+/// Why a record was not stored.
+enum NotStored {
+    /// The store failed; the same form can be sent again.
+    NotSaved,
+    /// The form cannot be stored as it is.
+    Refused(SubmitError),
+}
+use NotStored::{NotSaved, Refused};
+
 /// Seals and stores a form whose token was just claimed. If saving fails the token is
 /// released, so the person can go back and send the very same form again.
 async fn store(
     state: &AppState,
     submission: Submission,
     nonce: TokenNonce,
-) -> Result<Outcome, SubmitError> {
+) -> Result<Saved, NotStored> {
     // In its own task: if the request is cut short (a timeout, the client leaving), the record
     // is still stored or the token released, never neither.
     let task_state = state.clone();
@@ -169,18 +187,18 @@ async fn store(
     .await
     .unwrap_or_else(|_| Err(Error::Seal("the sealing task stopped".into())));
     match saved {
-        Ok(()) => Ok(Outcome::Stored),
+        Ok(()) => Ok(Saved),
         Err(error @ Error::RecordTooLarge { .. }) => {
             tracing::warn!("submission not saved: {error}");
-            Err(SubmitError::TooLarge)
+            Err(Refused(SubmitError::TooLarge))
         }
         Err(error @ Error::Seal(_)) => {
             tracing::error!("submission not saved: {error}");
-            Err(SubmitError::Seal)
+            Err(Refused(SubmitError::Seal))
         }
         Err(error) => {
             tracing::error!("submission not saved: {error}");
-            Err(SubmitError::NotSaved)
+            Err(NotSaved)
         }
     }
 }
@@ -188,6 +206,10 @@ async fn store(
 /// Seals on a blocking thread (age's X25519 and ChaCha20 are CPU work), then stores; returns
 /// once the record is on disk.
 async fn seal_and_store(state: &AppState, submission: Submission) -> Result<(), Error> {
+    let counted = match form::is_signature(&submission) {
+        true => Counted::AsSignature,
+        false => Counted::NotAsSignature,
+    };
     let sealing = state.clone();
     let record =
         tokio::task::spawn_blocking(move || seal::seal(&submission, &sealing.config().recipients))
@@ -196,7 +218,7 @@ async fn seal_and_store(state: &AppState, submission: Submission) -> Result<(), 
             .map_err(|e| Error::Seal(e.to_string()))?;
     state
         .store()
-        .put(record, state.fingerprint())
+        .put(record, state.fingerprint(), counted)
         .await
         .map(drop)
 }

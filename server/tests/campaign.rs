@@ -10,6 +10,11 @@ use sealform_server::campaign::*;
 /// transcribes.
 const SEED: &str = include_str!("../campaigns/seed/open-letter.txt");
 
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
 fn line_and_reason(text: &str) -> (usize, String) {
     match Campaign::from_toml("test.toml", text) {
         Err(Error::Campaign { line, reason, path }) => {
@@ -58,61 +63,85 @@ fn builtin_has_every_seed_question_in_order() {
             "postal_code",
             "organization_type",
             "actions",
-            "harm",
-            "comment",
             "consent_public",
-            "consent_contact"
+            "consent_contact",
+            "harm",
+            "consent_quote",
+            "comment"
         ]
     );
-    // Each question of the seed form, and the field that asks it (reworded only to read
-    // well: "Types of organization" → "Type of organization").
-    let text_of = |name: &str| {
-        let f = c.field(name).unwrap();
-        format!("{} {}", f.label, f.help.as_deref().unwrap_or("")).to_lowercase()
-    };
-    for (name, seed_question, words) in [
-        (
-            "sign_as",
-            "Stop the racist attacks against Asian massage parlours and sex workers",
-            "stop the racist attacks against asian massage parlours and sex workers",
-        ),
-        ("sign_as", "Please select", "please select"),
-        (
-            "organization_name",
-            "Organization Name",
-            "organization name",
-        ),
-        ("name", "Your Name", "your name"),
-        ("email", "Email Address", "email address"),
-        ("postal_code", "Postal Code", "postal code"),
-        (
-            "organization_type",
-            "Types of organization",
-            "type of organization",
-        ),
+    // The seed form's title is the form's heading, not a question.
+    let title = "Stop the racist attacks against Asian massage parlours and sex workers";
+    assert!(SEED.lines().any(|l| l.trim() == title));
+    assert_eq!(c.form_title(), Some(title));
+    // Each question keeps the seed's wording exactly, but for the stray space before "?".
+    for (name, seed_question) in [
+        ("sign_as", "Please select"),
+        ("organization_name", "Organization Name"),
+        ("name", "Your Name"),
+        ("email", "Email Address"),
+        ("postal_code", "Postal Code"),
+        ("organization_type", "Types of organization"),
         (
             "actions",
             "Are you interested to take the following action ?",
-            "the following action",
         ),
         (
             "harm",
             "Do you know any harm which is caused by anti-trafficking organization ? (Please share)",
-            "do you know any harm which is caused by anti-trafficking organization",
         ),
-        (
-            "harm",
-            "Do you know any harm which is caused by anti-trafficking organization ? (Please share)",
-            "(please share)",
-        ),
-        ("comment", "Any comment", "any comment"),
+        ("comment", "Any comment"),
     ] {
         assert!(
             SEED.lines().any(|l| l.trim() == seed_question),
             "{seed_question}"
         );
-        assert!(text_of(name).contains(words), "{name}: {}", text_of(name));
+        assert_eq!(
+            c.field(name).unwrap().label,
+            seed_question.replace(" ?", "?")
+        );
     }
+    // The seed lists no choices: the file says the ones it has were written for sealform, and
+    // no longer claims to be a verbatim copy.
+    let file = include_str!("../campaigns/open-letter.toml");
+    assert!(!file.to_lowercase().contains("verbatim"));
+    for name in ["sign_as", "organization_type", "actions"] {
+        let table = file
+            .split("[[fields]]")
+            .find(|t| t.contains(&format!("name = \"{name}\"")))
+            .unwrap();
+        assert!(
+            table.contains("# Written for sealform (the original lists no choices)."),
+            "{name}"
+        );
+    }
+    // Sharing needs no name: the testimony and its consent are asked of sharers, the
+    // identifying questions of signers only; the organizers the seed names, no contact made up.
+    assert_eq!(c.testimony(), Some("harm"));
+    for name in [
+        "sign_as",
+        "organization_name",
+        "name",
+        "email",
+        "postal_code",
+        "consent_public",
+    ] {
+        assert_eq!(c.field(name).unwrap().asked, Asked::Signers, "{name}");
+    }
+    assert_eq!(c.field("harm").unwrap().asked, Asked::Sharers);
+    assert_eq!(c.field("consent_quote").unwrap().asked, Asked::Sharers);
+    assert_eq!(c.field("comment").unwrap().asked, Asked::Everyone);
+    assert_eq!(
+        c.organizers().names,
+        [
+            "Butterfly (Asian and Migrant Sex Workers Support Network)",
+            "HIV Legal Network"
+        ]
+    );
+    assert_eq!(c.organizers().contact, None);
+    assert!(c.support().is_empty());
+    assert!(!c.closed());
+    assert_eq!(c.version(), sha256_hex(file));
     let kinds = |name: &str| c.field(name).unwrap().kind;
     assert_eq!(kinds("sign_as"), FieldKind::SingleChoice);
     assert_eq!(kinds("email"), FieldKind::Email);
@@ -132,7 +161,13 @@ fn builtin_has_every_seed_question_in_order() {
             equals: "organization".into()
         })
     );
-    assert!(c.field("name").unwrap().required);
+    assert_eq!(
+        c.field("name").unwrap().required_when,
+        Some(Condition {
+            field: "sign_as".into(),
+            equals: "individual".into()
+        })
+    );
     assert!(!c.field("email").unwrap().required);
     let harm_help = c.field("harm").unwrap().help.as_deref().unwrap();
     assert!(harm_help.contains("encrypted") && harm_help.contains("only the organizers"));
@@ -420,4 +455,160 @@ fn max_form_bytes_covers_the_longest_answers() {
     let c = Campaign::builtin();
     assert!(c.max_form_bytes() > 2 * 20_000 * 12);
     assert!(c.max_form_bytes() < 1_000_000);
+}
+
+/// A valid campaign with top-level keys `top` after the header, then `extra`.
+fn with_top(top: &str, extra: &str) -> String {
+    format!(
+        "id = \"t\"\ntitle = \"T\"\nlanguage = \"en\"\n{top}\nletter = \"\"\"\nDear all.\n\"\"\"\n{extra}"
+    )
+}
+
+const SHARING_FIELDS: &str = "\
+[[fields]]
+name = \"name\"
+kind = \"short_text\"
+label = \"Name\"
+required = true
+asked = \"signers\"
+autocomplete = \"name\"
+
+[[fields]]
+name = \"story\"
+kind = \"long_text\"
+label = \"What happened?\"
+";
+
+#[test]
+fn the_sharing_choice_the_organizers_and_the_closed_state_load() {
+    let c = Campaign::from_toml(
+        "t",
+        &with_top(
+            "testimony = \"story\"\nclosed = true\nform_title = \"Sign here\"\nleave_quickly_url = \"https://weather.example/\"",
+            &format!(
+                "[organizers]\nnames = [\"Group A\"]\ncontact = \"write@example.org\"\n\n\
+                 [[support]]\nname = \"Line\"\nreach = \"Call 1\"\nlanguages = \"English\"\n\n\
+                 {SHARING_FIELDS}\n\
+                 [translations.fr]\ntitle = \"Titre\"\nletter = \"Chers tous.\"\n\
+                 [translations.fr.fields.story]\nlabel = \"Que s’est-il passé ?\"\n"
+            ),
+        ),
+    )
+    .unwrap();
+    assert_eq!(c.testimony(), Some("story"));
+    assert_eq!(c.field("story").unwrap().asked, Asked::Sharers);
+    assert_eq!(
+        c.field("name").unwrap().autocomplete.as_deref(),
+        Some("name")
+    );
+    assert!(c.closed());
+    assert_eq!(c.form_title(), Some("Sign here"));
+    assert_eq!(c.leave_quickly_url(), "https://weather.example/");
+    assert_eq!(c.organizers().contact.as_deref(), Some("write@example.org"));
+    assert_eq!(c.support()[0].languages.as_deref(), Some("English"));
+    let fr = c.translation("fr").unwrap();
+    assert_eq!(fr.letter_html.as_deref(), Some("<p>Chers tous.</p>\n"));
+    assert_eq!(
+        fr.fields["story"].label.as_deref(),
+        Some("Que s’est-il passé ?")
+    );
+    // Another file, another version; the same file, the same version.
+    let again = Campaign::from_toml("t", &with(GOOD_FIELDS)).unwrap();
+    assert_eq!(
+        again.version(),
+        Campaign::from_toml("u", &with(GOOD_FIELDS))
+            .unwrap()
+            .version()
+    );
+    assert_ne!(again.version(), c.version());
+    assert_eq!(c.version().len(), 64);
+}
+
+#[test]
+fn the_new_keys_refuse_mistakes_with_a_reason() {
+    let cases: Vec<(String, &str)> = vec![
+        (
+            with_top("testimony = \"name\"", SHARING_FIELDS),
+            "not a long_text",
+        ),
+        (
+            with_top("testimony = \"nothing\"", SHARING_FIELDS),
+            "does not have",
+        ),
+        (with(SHARING_FIELDS), "sets asked, which needs testimony"),
+        (
+            with_top(
+                "testimony = \"story\"",
+                &SHARING_FIELDS.replace(
+                    "label = \"What happened?\"",
+                    "label = \"W\"\nrequired = true",
+                ),
+            ),
+            "required exactly when a person shares",
+        ),
+        (
+            with_top(
+                "testimony = \"story\"",
+                &SHARING_FIELDS.replace("autocomplete = \"name\"", "autocomplete = \"cc-number\""),
+            ),
+            "not one of",
+        ),
+        (
+            with(
+                "[[fields]]\nname = \"e\"\nkind = \"email\"\nlabel = \"E\"\nautocomplete = \"email\"\n",
+            ),
+            "only a short_text",
+        ),
+        (
+            with("[[fields]]\nname = \"intent\"\nkind = \"short_text\"\nlabel = \"I\"\n"),
+            "reserved",
+        ),
+        (
+            with_top("leave_quickly_url = \"javascript:alert(1)\"", GOOD_FIELDS),
+            "https://",
+        ),
+        (
+            with_top(
+                "leave_quickly_url = \"https://x.example/\\\"onclick\"",
+                GOOD_FIELDS,
+            ),
+            "https://",
+        ),
+        (
+            with_top("form_title = \" \"", GOOD_FIELDS),
+            "form_title is empty",
+        ),
+        (
+            with(&format!("[organizers]\nnames = [\"\"]\n\n{GOOD_FIELDS}")),
+            "empty name",
+        ),
+        (
+            with(&format!(
+                "[[support]]\nname = \"Line\"\nreach = \" \"\n\n{GOOD_FIELDS}"
+            )),
+            "how to reach",
+        ),
+        (
+            with(&format!(
+                "{GOOD_FIELDS}\n[translations.fr.fields.nothing]\nlabel = \"X\"\n"
+            )),
+            "does not have",
+        ),
+        (
+            with(&format!(
+                "{GOOD_FIELDS}\n[translations.fr.fields.sign_as]\noptions = {{ nobody = \"X\" }}\n"
+            )),
+            "the option \"nobody\"",
+        ),
+        (
+            with(&format!(
+                "{GOOD_FIELDS}\n[translations.\"f r\"]\ntitle = \"X\"\n"
+            )),
+            "not a language tag",
+        ),
+    ];
+    for (text, expected) in cases {
+        let (_, reason) = line_and_reason(&text);
+        assert!(reason.contains(expected), "{expected}: {reason}\n{text}");
+    }
 }

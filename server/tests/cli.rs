@@ -118,6 +118,7 @@ async fn sign(base: &str, name: &str) -> u16 {
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
             ("token", token),
+            ("intent", "sign_and_share"),
             ("sign_as", "individual"),
             ("name", name),
             ("harm", "SECRETTESTIMONY"),

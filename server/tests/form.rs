@@ -4,7 +4,7 @@
 
 use seal::{Day, FieldValue};
 use sealform_server::campaign::Campaign;
-use sealform_server::form::{AnswerProblem, FormInput, validate};
+use sealform_server::form::{AnswerProblem, FormInput, is_signature, validate};
 use sealform_server::pages::texts;
 fn campaign() -> Campaign {
     Campaign::builtin()
@@ -134,6 +134,7 @@ fn bad_form_messages_never_contain_values() {
 fn a_complete_answer_becomes_a_submission_in_field_order() {
     let input = parse(&[
         ("consent_public", "on"),
+        ("intent", "sign_and_share"),
         ("name", "  Mai  "),
         ("sign_as", "individual"),
         ("actions", "donate"),
@@ -152,9 +153,17 @@ fn a_complete_answer_becomes_a_submission_in_field_order() {
         .map(|f| f.name())
         .collect();
     let c = campaign();
-    let expected: Vec<&str> = c.fields().iter().map(|f| f.name.as_str()).collect();
+    let expected: Vec<&str> = ["intent"]
+        .into_iter()
+        .chain(c.fields().iter().map(|f| f.name.as_str()))
+        .collect();
     assert_eq!(names, expected);
+    assert_eq!(submission.campaign_version(), Some(c.version()));
     let value = |name| submission.expose_field(name).unwrap();
+    assert_eq!(
+        value("intent"),
+        &FieldValue::Choice("sign_and_share".into())
+    );
     assert_eq!(value("name"), &FieldValue::Text("Mai".into()));
     assert_eq!(value("organization_name"), &FieldValue::Text(String::new()));
     assert_eq!(
@@ -176,12 +185,32 @@ fn a_complete_answer_becomes_a_submission_in_field_order() {
 
 #[test]
 fn required_and_required_when() {
-    assert_eq!(error_fields(&FormInput::blank()), ["sign_as", "name"]);
-    let individual = parse(&[("sign_as", "individual"), ("name", "Mai")]);
+    // Nothing chosen: only the choice of what to do is asked for, as the rest depends on it.
+    assert_eq!(error_fields(&FormInput::blank()), ["intent"]);
+    assert_eq!(error_fields(&parse(&[("intent", "sign")])), ["sign_as"]);
+    let nameless = parse(&[("intent", "sign"), ("sign_as", "individual")]);
+    assert_eq!(error_fields(&nameless), ["name"]);
+    let individual = parse(&[
+        ("intent", "sign"),
+        ("sign_as", "individual"),
+        ("name", "Mai"),
+    ]);
     assert!(error_fields(&individual).is_empty());
-    let organization = parse(&[("sign_as", "organization"), ("name", "Mai")]);
+    // For an organization, its name is needed and a person's name is not.
+    let organization = parse(&[
+        ("intent", "sign"),
+        ("sign_as", "organization"),
+        ("name", "Mai"),
+    ]);
     assert_eq!(error_fields(&organization), ["organization_name"]);
+    let only_organization = parse(&[
+        ("intent", "sign"),
+        ("sign_as", "organization"),
+        ("organization_name", "Butterfly"),
+    ]);
+    assert!(error_fields(&only_organization).is_empty());
     let blank_org = parse(&[
+        ("intent", "sign"),
         ("sign_as", "organization"),
         ("name", "Mai"),
         ("organization_name", "   "),
@@ -190,6 +219,7 @@ fn required_and_required_when() {
     assert_eq!(errs.len(), 1);
     assert!(errs[0].1.contains("answer"), "{errs:?}");
     let with_org = parse(&[
+        ("intent", "sign"),
         ("sign_as", "organization"),
         ("name", "Mai"),
         ("organization_name", "Butterfly"),
@@ -200,6 +230,7 @@ fn required_and_required_when() {
 #[test]
 fn choices_must_be_options() {
     let input = parse(&[
+        ("intent", "sign"),
         ("sign_as", "robot"),
         ("name", "Mai"),
         ("organization_type", "cartel"),
@@ -220,7 +251,11 @@ fn choices_must_be_options() {
 
 #[test]
 fn email_postal_code_and_consent_shapes() {
-    let base = [("sign_as", "individual"), ("name", "Mai")];
+    let base = [
+        ("intent", "sign"),
+        ("sign_as", "individual"),
+        ("name", "Mai"),
+    ];
     let check = |extra: (&str, &str)| {
         let mut pairs = base.to_vec();
         pairs.push(extra);
@@ -256,7 +291,12 @@ fn email_postal_code_and_consent_shapes() {
 #[test]
 fn over_long_text_is_reported_and_kept() {
     let long = "ẞ".repeat(20_512);
-    let input = parse(&[("sign_as", "individual"), ("name", "Mai"), ("harm", &long)]);
+    let input = parse(&[
+        ("intent", "sign_and_share"),
+        ("sign_as", "individual"),
+        ("name", "Mai"),
+        ("harm", &long),
+    ]);
     let errs = errors(&input);
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].0, "harm");
@@ -270,6 +310,7 @@ fn over_long_text_is_reported_and_kept() {
     // Exactly at the limit is fine, counted in characters, not bytes.
     let at_limit = "ẞ".repeat(20_000);
     let input = parse(&[
+        ("intent", "sign_and_share"),
         ("sign_as", "individual"),
         ("name", "Mai"),
         ("harm", &at_limit),
@@ -277,14 +318,24 @@ fn over_long_text_is_reported_and_kept() {
     assert!(error_fields(&input).is_empty());
     // CRLF line breaks count once.
     let crlf = "a\r\n".repeat(10_000);
-    let input = parse(&[("sign_as", "individual"), ("name", "Mai"), ("harm", &crlf)]);
+    let input = parse(&[
+        ("intent", "sign_and_share"),
+        ("sign_as", "individual"),
+        ("name", "Mai"),
+        ("harm", &crlf),
+    ]);
     assert!(error_fields(&input).is_empty());
 }
 
 #[test]
 fn control_characters_are_refused_and_kept_except_tab_and_line_breaks() {
     let problems = |extra: (&str, &str)| {
-        let mut pairs = vec![("sign_as", "individual")];
+        let intent = if extra.0 == "harm" {
+            "sign_and_share"
+        } else {
+            "sign"
+        };
+        let mut pairs = vec![("intent", intent), ("sign_as", "individual")];
         if extra.0 != "name" {
             pairs.push(("name", "Mai"));
         }
@@ -327,4 +378,80 @@ fn control_characters_are_refused_and_kept_except_tab_and_line_breaks() {
     assert_eq!(problems(("name", "Mai\r\nTran")).0.len(), 1);
     assert_eq!(problems(("name", "Mai\nTran")).0.len(), 1);
     assert!(problems(("name", "Mai\tTran")).0.is_empty());
+}
+
+#[test]
+fn sharing_needs_only_the_account_and_keeps_nothing_identifying() {
+    let account = "They came at night.";
+    // Only sharing: the account is enough, and answers to the signers' questions, typed
+    // before the person chose, are not kept.
+    let shared = parse(&[
+        ("intent", "share"),
+        ("harm", account),
+        ("name", "Mai"),
+        ("email", "mai@example.org"),
+        ("sign_as", "individual"),
+        ("consent_public", "on"),
+        ("consent_quote", "on"),
+        ("comment", "thank you"),
+    ]);
+    let submission = validate(&shared, &campaign(), day()).unwrap();
+    assert!(!is_signature(&submission));
+    let value = |name| submission.expose_field(name).unwrap();
+    assert_eq!(value("intent"), &FieldValue::Choice("share".into()));
+    assert_eq!(value("harm"), &FieldValue::Text(account.into()));
+    assert_eq!(value("consent_quote"), &FieldValue::Consent(true));
+    assert_eq!(value("comment"), &FieldValue::Text("thank you".into()));
+    for name in ["name", "email", "organization_name", "postal_code"] {
+        assert_eq!(value(name), &FieldValue::Text(String::new()), "{name}");
+    }
+    assert_eq!(value("sign_as"), &FieldValue::Choice(String::new()));
+    assert_eq!(value("consent_public"), &FieldValue::Consent(false));
+
+    // Sharing without an account, or signing and sharing without one.
+    assert_eq!(error_fields(&parse(&[("intent", "share")])), ["harm"]);
+    let signing_sharer = parse(&[("intent", "sign_and_share"), ("sign_as", "individual")]);
+    assert_eq!(error_fields(&signing_sharer), ["name", "harm"]);
+
+    // Only signing, yet an account was written: pointed out, never dropped.
+    let signer = parse(&[
+        ("intent", "sign"),
+        ("sign_as", "individual"),
+        ("name", "Mai"),
+        ("harm", account),
+        ("consent_quote", "on"),
+    ]);
+    let errs = errors(&signer);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "harm");
+    assert!(
+        errs[0]
+            .1
+            .contains("Sign the letter and share what happened"),
+        "{errs:?}"
+    );
+    assert_eq!(signer.expose_value("harm"), Some(account));
+
+    // Signing keeps the signature and counts it; the sharers' consent is not kept.
+    let signer = parse(&[
+        ("intent", "sign"),
+        ("sign_as", "individual"),
+        ("name", "Mai"),
+        ("consent_quote", "on"),
+    ]);
+    let submission = validate(&signer, &campaign(), day()).unwrap();
+    assert!(is_signature(&submission));
+    assert_eq!(
+        submission.expose_field("consent_quote"),
+        Some(&FieldValue::Consent(false))
+    );
+
+    // An intent the form does not offer.
+    assert_eq!(
+        errors(&parse(&[("intent", "lurk")])),
+        [(
+            "intent".to_owned(),
+            texts("en").answer_problem(AnswerProblem::NotAnOption)
+        )]
+    );
 }

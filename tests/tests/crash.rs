@@ -49,6 +49,7 @@ async fn every_acknowledged_signature_survives_a_kill() {
                     let name = format!("writer {writer} attempt {attempt}");
                     let body = form_urlencoded::Serializer::new(String::new())
                         .append_pair("token", &form_token(&page))
+                        .append_pair("intent", "sign_and_share")
                         .append_pair("sign_as", "individual")
                         .append_pair("name", &name)
                         .append_pair("harm", &"a testimony long enough to span pages ".repeat(40))

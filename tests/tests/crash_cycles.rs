@@ -452,6 +452,7 @@ async fn sign_until_gone(base: String, prefix: String, tally: Arc<Mutex<Tally>>)
         let nonce = format!("{prefix}-{n}");
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("token", &form_token(&page))
+            .append_pair("intent", "sign_and_share")
             .append_pair("sign_as", "individual")
             .append_pair("name", &nonce)
             .append_pair("harm", &"a testimony long enough to span pages ".repeat(40))

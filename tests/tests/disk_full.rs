@@ -78,6 +78,7 @@ fn fill_completely(path: &Path) {
 async fn sign(client: &reqwest::Client, base: &str, token: &str, name: &str) -> (u16, String) {
     let body = form_urlencoded::Serializer::new(String::new())
         .append_pair("token", token)
+        .append_pair("intent", "sign_and_share")
         .append_pair("sign_as", "individual")
         .append_pair("name", name)
         .append_pair("harm", "What happened, in my words.")

@@ -46,6 +46,7 @@ async fn every_thank_you_follows_a_completed_sync_of_the_record_file() {
         let page = front_page(&client, &server.base).await;
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("token", &form_token(&page))
+            .append_pair("intent", "sign")
             .append_pair("sign_as", "individual")
             .append_pair("name", &format!("durable signer {n}"))
             .finish();

@@ -133,6 +133,7 @@ async fn whatever_the_umask_the_host_keeps_only_private_ciphertext_in_its_data_f
             .send()
     };
     let wrong = send(vec![
+        ("intent", "sign_and_share".into()),
         ("sign_as", "organization".into()),
         ("name", format!("{CANARY} name")),
         ("harm", format!("{CANARY} harm")),
@@ -141,6 +142,7 @@ async fn whatever_the_umask_the_host_keeps_only_private_ciphertext_in_its_data_f
     .unwrap();
     assert_eq!(wrong.status(), 422);
     let signed = send(vec![
+        ("intent", "sign_and_share".into()),
         ("sign_as", "organization".into()),
         ("organization_name", format!("{CANARY} org")),
         ("name", format!("{CANARY} name")),

@@ -159,6 +159,7 @@ async fn a_core_of_the_live_server_holds_nothing_anyone_typed() {
         let page = front_page(&client, &server.base).await;
         let mut body = form_urlencoded::Serializer::new(String::new());
         body.append_pair("token", &form_token(&page))
+            .append_pair("intent", "sign_and_share")
             .append_pair("sign_as", "organization")
             .append_pair("name", &name)
             .append_pair("organization_name", &org)
@@ -170,6 +171,7 @@ async fn a_core_of_the_live_server_holds_nothing_anyone_typed() {
             let mut wrong = form_urlencoded::Serializer::new(String::new());
             wrong
                 .append_pair("token", &form_token(&page))
+                .append_pair("intent", "sign_and_share")
                 .append_pair("sign_as", "organization")
                 .append_pair("name", &name)
                 .append_pair("email", "not an address")

@@ -27,6 +27,7 @@ fn answers(html: &str) -> Vec<(&'static str, String)> {
     let actions = option_values(html, "actions");
     let organization_types = option_values(html, "organization_type");
     vec![
+        ("intent", "sign_and_share".into()),
         ("sign_as", "organization".into()),
         ("organization_name", format!("{CANARY} org «Butterfly»")),
         ("name", format!("{CANARY} Nguyễn Thị Mai")),
@@ -217,7 +218,11 @@ async fn the_same_token_sent_twice_stores_one_record() {
     let html = get_form(&client, &server.base).await;
     let body = post_body(
         &form_token(&html),
-        &[("sign_as", "individual".into()), ("name", "Ana".into())],
+        &[
+            ("intent", "sign".into()),
+            ("sign_as", "individual".into()),
+            ("name", "Ana".into()),
+        ],
     );
     for _ in 0..3 {
         let (status, _) = post_form(&client, &server.base, body.clone()).await;

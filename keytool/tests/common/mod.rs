@@ -50,6 +50,7 @@ pub fn submission(
 ) -> Submission {
     Submission::new(
         campaign.to_owned(),
+        "0".repeat(64),
         lang.to_owned(),
         day.parse().unwrap(),
         fields

@@ -37,6 +37,12 @@ basic='{"v":1,"campaign":"open-letter","lang":"en","received":"2026-11-28","fiel
 write_padded "$tmp/basic" "$basic"
 seal_to "$recipient" ok_basic.age "$tmp/basic"
 
+# The current layout (version 2): the same answers with the campaign file's SHA-256.
+current=${basic/'"campaign":"open-letter",'/'"campaign":"open-letter","campaign_version":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",'}
+current=${current/'"v":1'/'"v":2'}
+write_padded "$tmp/current" "$current"
+seal_to "$recipient" ok_v2.age "$tmp/current"
+
 head -c -20 ok_basic.age > fail_truncated.age
 
 other=$(age-keygen 2>/dev/null | age-keygen -y)
@@ -51,8 +57,8 @@ truncate -s "$(padme "$(bytes "$basic")")" "$tmp/dirty"
 printf 'x' | dd of="$tmp/dirty" bs=1 seek=$(( $(padme "$(bytes "$basic")") - 1 )) conv=notrunc status=none
 seal_to "$recipient" fail_bad_padding_nonzero.age "$tmp/dirty"
 
-write_padded "$tmp/v2" '{"v":2,"campaign":"open-letter","lang":"en","received":"2026-11-28","fields":[]}'
-seal_to "$recipient" fail_wrong_version.age "$tmp/v2"
+write_padded "$tmp/v3" '{"v":3,"campaign":"open-letter","lang":"en","received":"2026-11-28","fields":[]}'
+seal_to "$recipient" fail_wrong_version.age "$tmp/v3"
 
 write_padded "$tmp/shape" '{"v":1,"campaign":"open-letter","fields":"not a list"}'
 seal_to "$recipient" fail_malformed.age "$tmp/shape"

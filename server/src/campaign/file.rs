@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use toml::Spanned;
 
+use std::collections::BTreeMap;
+
 use super::{
-    Campaign, ChoiceOption, Condition, FieldKind, FieldSpec, HONEYPOT_FIELD, MAX_LENGTH_LIMIT,
-    TOKEN_FIELD, letter,
+    AUTOCOMPLETE_TOKENS, Asked, Campaign, ChoiceOption, Condition, DEFAULT_LEAVE_QUICKLY_URL,
+    FieldKind, FieldSpec, FieldTranslation, HONEYPOT_FIELD, INTENT_FIELD, MAX_LENGTH_LIMIT,
+    Organizers, SupportResource, TOKEN_FIELD, Translation, letter, version_of,
 };
 use crate::Error;
 
@@ -55,11 +58,31 @@ struct RawCampaign {
     id: Spanned<String>,
     title: Spanned<String>,
     language: Spanned<String>,
+    form_title: Option<Spanned<String>>,
+    testimony: Option<Spanned<String>>,
+    #[serde(default)]
+    closed: bool,
+    leave_quickly_url: Option<Spanned<String>>,
     letter: Spanned<String>,
     #[serde(default)]
     public_fields: Vec<Spanned<String>>,
     public_consent: Option<Spanned<String>>,
+    organizers: Option<Spanned<Organizers>>,
+    #[serde(default)]
+    support: Vec<Spanned<SupportResource>>,
+    #[serde(default)]
+    translations: BTreeMap<String, Spanned<RawTranslation>>,
     fields: Spanned<Vec<RawField>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    title: Option<String>,
+    form_title: Option<String>,
+    letter: Option<Spanned<String>>,
+    #[serde(default)]
+    fields: BTreeMap<String, FieldTranslation>,
 }
 
 #[derive(Deserialize)]
@@ -74,6 +97,8 @@ struct RawField {
     required_when: Option<Spanned<Condition>>,
     options: Option<Spanned<Vec<ChoiceOption>>>,
     max_length: Option<Spanned<usize>>,
+    asked: Option<Spanned<Asked>>,
+    autocomplete: Option<Spanned<String>>,
 }
 
 impl RawCampaign {
@@ -97,12 +122,7 @@ impl RawCampaign {
             return Err((self.title.span(), "the title is empty".into()));
         }
         let language = self.language.get_ref();
-        let language_ok = (1..=35).contains(&language.len())
-            && language.starts_with(|c: char| c.is_ascii_alphabetic())
-            && language
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !language_ok {
+        if !is_language_tag(language) {
             return Err((
                 self.language.span(),
                 format!(
@@ -111,6 +131,68 @@ impl RawCampaign {
             ));
         }
         let letter_html = render_letter(&self.letter, text)?;
+        let form_title = match self.form_title {
+            Some(title) if title.get_ref().trim().is_empty() => {
+                return Err((
+                    title.span(),
+                    "form_title is empty: remove it or fill it in".into(),
+                ));
+            }
+            title => title.map(Spanned::into_inner),
+        };
+        let leave_quickly_url = match self.leave_quickly_url {
+            None => DEFAULT_LEAVE_QUICKLY_URL.to_owned(),
+            Some(url) => {
+                let (span, url) = (url.span(), url.into_inner());
+                if !is_plain_https_url(&url) {
+                    return Err((
+                        span,
+                        format!(
+                            "leave_quickly_url \"{url}\" must be an https:// address of an \
+                             ordinary website, without spaces or quotes"
+                        ),
+                    ));
+                }
+                url
+            }
+        };
+        let organizers = match self.organizers {
+            None => Organizers::default(),
+            Some(organizers) => {
+                let (span, organizers) = (organizers.span(), organizers.into_inner());
+                let blank_name = organizers.names.iter().any(|n| n.trim().is_empty());
+                let blank_contact = organizers
+                    .contact
+                    .as_ref()
+                    .is_some_and(|c| c.trim().is_empty());
+                if blank_name || blank_contact {
+                    return Err((
+                        span,
+                        "[organizers] has an empty name or contact: fill it in or remove it".into(),
+                    ));
+                }
+                organizers
+            }
+        };
+        let mut support = Vec::with_capacity(self.support.len());
+        for resource in self.support {
+            let (span, resource) = (resource.span(), resource.into_inner());
+            let blank_languages = resource
+                .languages
+                .as_ref()
+                .is_some_and(|l| l.trim().is_empty());
+            if resource.name.trim().is_empty()
+                || resource.reach.trim().is_empty()
+                || blank_languages
+            {
+                return Err((
+                    span,
+                    "a [[support]] entry needs a name and how to reach it (reach), and no empty values"
+                        .into(),
+                ));
+            }
+            support.push(resource);
+        }
 
         let fields_span = self.fields.span();
         let raw_fields = self.fields.into_inner();
@@ -173,6 +255,54 @@ impl RawCampaign {
             }
             fields[index].required_when = Some(condition);
         }
+
+        let testimony = match self.testimony {
+            None => {
+                if let Some(field) = fields.iter().find(|f| f.asked != Asked::Everyone) {
+                    return Err((
+                        fields_span.clone(),
+                        format!(
+                            "the field \"{}\" sets asked, which needs testimony = \"<a long_text field>\" \
+                             (without it, everyone is asked everything)",
+                            field.name
+                        ),
+                    ));
+                }
+                None
+            }
+            Some(testimony) => {
+                let (span, name) = (testimony.span(), testimony.into_inner());
+                let Some(field) = fields.iter_mut().find(|f| f.name == name) else {
+                    return Err((
+                        span,
+                        format!("testimony names \"{name}\", which this form does not have"),
+                    ));
+                };
+                if field.kind != FieldKind::LongText {
+                    return Err((
+                        span,
+                        format!("testimony names \"{name}\", which is not a long_text field"),
+                    ));
+                }
+                if field.required || field.required_when.is_some() || field.asked == Asked::Signers
+                {
+                    return Err((
+                        span,
+                        format!(
+                            "the testimony \"{name}\" is required exactly when a person shares: \
+                             remove its required, required_when and asked"
+                        ),
+                    ));
+                }
+                field.asked = Asked::Sharers;
+                Some(name)
+            }
+        };
+        let translations = self
+            .translations
+            .into_iter()
+            .map(|(language, translation)| check_translation(language, translation, &fields, text))
+            .collect::<Result<Vec<_>, _>>()?;
 
         let mut public_fields: Vec<String> = Vec::with_capacity(self.public_fields.len());
         for entry in &self.public_fields {
@@ -244,10 +374,18 @@ impl RawCampaign {
 
         Ok(Campaign {
             id: self.id.into_inner(),
+            version: version_of(text),
             title: self.title.into_inner(),
             language: self.language.into_inner(),
+            form_title,
             letter_html,
             fields,
+            testimony,
+            closed: self.closed,
+            leave_quickly_url,
+            organizers,
+            support,
+            translations,
             public_fields,
             public_consent,
         })
@@ -274,7 +412,7 @@ impl RawField {
                 ),
             ));
         }
-        if name == TOKEN_FIELD || name == HONEYPOT_FIELD {
+        if [TOKEN_FIELD, HONEYPOT_FIELD, INTENT_FIELD].contains(&name.as_str()) {
             return Err((
                 name_span,
                 format!("the field name \"{name}\" is reserved by sealform: choose another"),
@@ -343,6 +481,33 @@ impl RawField {
             }
             (false, None) => 0,
         };
+        let autocomplete = match (self.kind, self.autocomplete) {
+            (_, None) => None,
+            (FieldKind::ShortText, Some(token))
+                if AUTOCOMPLETE_TOKENS.contains(&token.get_ref().as_str()) =>
+            {
+                Some(token.into_inner())
+            }
+            (FieldKind::ShortText, Some(token)) => {
+                return Err((
+                    token.span(),
+                    format!(
+                        "autocomplete \"{}\" is not one of {}",
+                        token.get_ref(),
+                        AUTOCOMPLETE_TOKENS.join(", ")
+                    ),
+                ));
+            }
+            (_, Some(token)) => {
+                return Err((
+                    token.span(),
+                    format!(
+                        "only a short_text field takes autocomplete (e-mail and postal code \
+                         fields have theirs already, and \"{name}\" is neither)"
+                    ),
+                ));
+            }
+        };
 
         Ok((
             FieldSpec {
@@ -354,10 +519,95 @@ impl RawField {
                 required_when: None,
                 options,
                 max_length,
+                asked: self.asked.map(Spanned::into_inner).unwrap_or_default(),
+                autocomplete,
             },
             self.required_when,
         ))
     }
+}
+
+/// A BCP 47-shaped tag: letters first, then letters, digits and hyphens.
+fn is_language_tag(tag: &str) -> bool {
+    (1..=35).contains(&tag.len())
+        && tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// An `https://` address with a host and nothing that could break out of an attribute.
+fn is_plain_https_url(url: &str) -> bool {
+    url.strip_prefix("https://").is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('/')
+            && url.len() <= 200
+            && url
+                .chars()
+                .all(|c| c.is_ascii_graphic() && !"\"'<>\\`".contains(c))
+    })
+}
+
+/// Checks one `[translations.<tag>]` table against the form it translates.
+fn check_translation(
+    language: String,
+    raw: Spanned<RawTranslation>,
+    fields: &[FieldSpec],
+    text: &str,
+) -> Result<Translation, Problem> {
+    let (span, raw) = (raw.span(), raw.into_inner());
+    if !is_language_tag(&language) {
+        return Err((
+            span,
+            format!(
+                "[translations.{language}]: \"{language}\" is not a language tag such as \"fr\""
+            ),
+        ));
+    }
+    for (name, words) in &raw.fields {
+        let Some(field) = fields.iter().find(|f| &f.name == name) else {
+            return Err((
+                span,
+                format!(
+                    "[translations.{language}] translates the field \"{name}\", which this form does not have"
+                ),
+            ));
+        };
+        if let Some(value) = words
+            .options
+            .keys()
+            .find(|v| !field.options.iter().any(|o| &o.value == *v))
+        {
+            return Err((
+                span,
+                format!(
+                    "[translations.{language}] translates the option \"{value}\" of \"{name}\", which it does not have"
+                ),
+            ));
+        }
+        let blank = words
+            .label
+            .iter()
+            .chain(&words.help)
+            .chain(words.options.values());
+        if blank.into_iter().any(|w| w.trim().is_empty()) {
+            return Err((
+                span,
+                format!(
+                    "[translations.{language}] has an empty text for \"{name}\": fill it in or remove it"
+                ),
+            ));
+        }
+    }
+    let letter_html = match &raw.letter {
+        Some(letter) => Some(render_letter(letter, text)?),
+        None => None,
+    };
+    Ok(Translation {
+        language,
+        title: raw.title.filter(|t| !t.trim().is_empty()),
+        form_title: raw.form_title.filter(|t| !t.trim().is_empty()),
+        letter_html,
+        fields: raw.fields,
+    })
 }
 
 fn check_options(name: &str, options: &[ChoiceOption]) -> Result<(), String> {

@@ -7,13 +7,29 @@
 //!
 //! ```toml
 //! id = "open-letter"                      # names the campaign in every sealed record
-//! title = "…"                             # the page's title and heading
+//! title = "…"                             # the browser tab's title
 //! language = "en"                         # BCP 47 tag: the page's `lang` and the records' `lang`
+//! form_title = "…"                        # optional: the form's heading
+//! testimony = "harm"                      # optional: the long_text field where people share
+//!                                         # what happened; the form then asks first whether
+//!                                         # the person signs, signs and shares, or only shares
+//! closed = false                          # true: the letter stays, the form is replaced by a
+//!                                         # notice, and POST /sign answers 410
+//! leave_quickly_url = "https://…"         # optional: where "Leave quickly" goes
 //! public_fields = ["name"]                # may be listed publicly, but only …
 //! public_consent = "consent_public"       # … when this consent box was ticked
 //! letter = """
 //! The letter, in Markdown. Raw HTML is shown as text; images are refused.
 //! """
+//!
+//! [organizers]                            # optional, named on the privacy page
+//! names = ["…"]
+//! contact = "…"                           # optional: how to reach them
+//!
+//! [[support]]                             # optional, any number: shown after sending
+//! name = "…"
+//! reach = "…"                             # how to reach them
+//! languages = "…"                         # optional
 //!
 //! [[fields]]                              # one table per question, in the form's order
 //! name = "sign_as"                        # lowercase letters, digits and _; the element id is field-<name>
@@ -25,6 +41,14 @@
 //! required_when = { field = "sign_as", equals = "organization" }   # optional
 //! options = [{ value = "individual", label = "Individual" }]      # choice kinds only
 //! max_length = 200                        # text kinds only; defaults per kind
+//! asked = "signers"                       # with `testimony`: signers, sharers or everyone
+//! autocomplete = "name"                   # short_text only: the WCAG input purpose
+//!
+//! [translations.fr]                       # optional, per language: any of title, form_title,
+//! title = "…"                             # letter, and per field label, help and options
+//! [translations.fr.fields.sign_as]
+//! label = "…"
+//! options = { individual = "…" }
 //! ```
 
 //!
@@ -34,12 +58,19 @@
 mod file;
 mod letter;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::Error;
+
+/// The version of a campaign file: the SHA-256 of its bytes, in lowercase hex.
+fn version_of(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
 
 /// The name the built-in campaign's errors are reported under.
 const BUILTIN_SOURCE: &str = "campaigns/open-letter.toml (built in)";
@@ -49,6 +80,13 @@ const BUILTIN_TOML: &str = include_str!("../../campaigns/open-letter.toml");
 pub const TOKEN_FIELD: &str = "token";
 /// A trap field hidden from people; bots fill it in. Reserved like [`TOKEN_FIELD`].
 pub const HONEYPOT_FIELD: &str = "website";
+/// The question "what do you want to do?", asked first when the campaign has a testimony field.
+/// Reserved like [`TOKEN_FIELD`]; records carry it as their first field.
+pub const INTENT_FIELD: &str = "intent";
+
+/// Where "Leave quickly" goes when the campaign names no other place: a site that looks
+/// ordinary in a browser's history and on a screen seen over a shoulder.
+pub const DEFAULT_LEAVE_QUICKLY_URL: &str = "https://www.wikipedia.org/";
 
 /// The largest `max_length` a field may declare, in characters. Longer answers would not fit
 /// the request body limit a sane deployment sets, and nobody types more into a web form.
@@ -62,12 +100,95 @@ const ENCODED_BYTES_PER_CHAR: usize = 12;
 #[derive(Debug, Clone)]
 pub struct Campaign {
     id: String,
+    version: String,
     title: String,
     language: String,
+    form_title: Option<String>,
     letter_html: String,
     fields: Vec<FieldSpec>,
+    testimony: Option<String>,
+    closed: bool,
+    leave_quickly_url: String,
+    organizers: Organizers,
+    support: Vec<SupportResource>,
+    translations: Vec<Translation>,
     public_fields: Vec<String>,
     public_consent: Option<String>,
+}
+
+/// Who runs the campaign and reads its answers, as the privacy page names them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organizers {
+    /// The groups or people, as they want to be named.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// How to reach them (an address, a phone number, a Signal username…), if they give one.
+    pub contact: Option<String>,
+}
+
+/// A place to turn to for help, listed after a person has sent the form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportResource {
+    /// The organization or service.
+    pub name: String,
+    /// How to reach it, as people should read it.
+    pub reach: String,
+    /// The languages it works in, in words, if the campaign says.
+    pub languages: Option<String>,
+}
+
+/// What a person wants to do, asked first when the campaign has a testimony field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Sign the letter.
+    Sign,
+    /// Sign the letter and share what happened.
+    SignAndShare,
+    /// Share what happened, without signing: nothing identifying is kept.
+    Share,
+}
+
+/// Which people a question is asked of, when the form asks for an [`Intent`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Asked {
+    /// Everyone, whatever they chose.
+    #[default]
+    Everyone,
+    /// Only people who sign.
+    Signers,
+    /// Only people who share what happened.
+    Sharers,
+}
+
+/// The campaign's own words in another language; anything missing is shown as first written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Translation {
+    /// The BCP 47 tag of this translation.
+    pub language: String,
+    /// The browser tab's title.
+    pub title: Option<String>,
+    /// The form's heading.
+    pub form_title: Option<String>,
+    /// The letter, rendered to HTML like the original.
+    pub letter_html: Option<String>,
+    /// Per field name: its label, help and option labels.
+    pub fields: BTreeMap<String, FieldTranslation>,
+}
+
+/// One question's words in a [`Translation`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldTranslation {
+    /// The question.
+    pub label: Option<String>,
+    /// Its explanation.
+    pub help: Option<String>,
+    /// Option value → its label.
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
 }
 
 /// One question of the form.
@@ -89,6 +210,11 @@ pub struct FieldSpec {
     pub options: Vec<ChoiceOption>,
     /// For text kinds, the longest answer accepted, in characters; 0 for the other kinds.
     pub max_length: usize,
+    /// Who is asked this question, when the form asks for an [`Intent`].
+    pub asked: Asked,
+    /// The WCAG input purpose (`autocomplete`) of a short text, e.g. `name`; `None` leaves
+    /// the browser's autofill off.
+    pub autocomplete: Option<String>,
 }
 
 /// The kinds of question a form can ask.
@@ -157,6 +283,58 @@ impl FieldKind {
     }
 }
 
+impl Intent {
+    /// Every intent, in the order the form offers them.
+    pub const ALL: [Intent; 3] = [Self::Sign, Self::SignAndShare, Self::Share];
+
+    /// What the form sends and records keep.
+    pub fn value(self) -> &'static str {
+        match self {
+            Self::Sign => "sign",
+            Self::SignAndShare => "sign_and_share",
+            Self::Share => "share",
+        }
+    }
+
+    /// The intent whose [`Intent::value`] is `value`.
+    pub fn from_value(value: &str) -> Option<Intent> {
+        Self::ALL.into_iter().find(|i| i.value() == value)
+    }
+
+    /// Whether the person signs the letter (and so counts as a signature).
+    pub fn signs(self) -> bool {
+        matches!(self, Self::Sign | Self::SignAndShare)
+    }
+
+    /// Whether the person shares what happened.
+    pub fn shares(self) -> bool {
+        matches!(self, Self::SignAndShare | Self::Share)
+    }
+}
+
+impl Asked {
+    /// Whether a person who chose `intent` is asked.
+    pub fn includes(self, intent: Intent) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::Signers => intent.signs(),
+            Self::Sharers => intent.shares(),
+        }
+    }
+}
+
+/// The input purposes (WCAG 2.2, 1.3.5) a short text may declare: the ones a sign-on form asks.
+pub const AUTOCOMPLETE_TOKENS: [&str; 8] = [
+    "name",
+    "given-name",
+    "family-name",
+    "nickname",
+    "organization",
+    "organization-title",
+    "tel",
+    "address-level2",
+];
+
 static BUILTIN: LazyLock<Campaign> = LazyLock::new(|| {
     Campaign::from_toml(BUILTIN_SOURCE, BUILTIN_TOML)
         .unwrap_or_else(|e| panic!("the built-in campaign is invalid: {e}"))
@@ -185,6 +363,53 @@ impl Campaign {
     /// The campaign's id, written into every record.
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The SHA-256 of the campaign's file, in hex, written into every record so that answers
+    /// are read against the questions that were asked.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The form's heading, when the campaign gives one.
+    pub fn form_title(&self) -> Option<&str> {
+        self.form_title.as_deref()
+    }
+
+    /// The field where people share what happened; when set, the form first asks for an
+    /// [`Intent`].
+    pub fn testimony(&self) -> Option<&str> {
+        self.testimony.as_deref()
+    }
+
+    /// Whether the campaign no longer takes answers.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Where the "Leave quickly" link goes.
+    pub fn leave_quickly_url(&self) -> &str {
+        &self.leave_quickly_url
+    }
+
+    /// Who runs the campaign.
+    pub fn organizers(&self) -> &Organizers {
+        &self.organizers
+    }
+
+    /// Places to turn to for help.
+    pub fn support(&self) -> &[SupportResource] {
+        &self.support
+    }
+
+    /// The campaign's own translation into `language` (a tag such as `fr`), if it has one.
+    pub fn translation(&self, language: &str) -> Option<&Translation> {
+        self.translations.iter().find(|t| t.language == language)
+    }
+
+    /// Every translation the campaign carries.
+    pub fn translations(&self) -> &[Translation] {
+        &self.translations
     }
 
     /// The page's title.
@@ -246,7 +471,11 @@ impl Campaign {
                 _ => overhead(&f.name) + f.max_length * ENCODED_BYTES_PER_CHAR,
             })
             .sum();
+        let intent = match self.testimony {
+            Some(_) => overhead(INTENT_FIELD) + "sign_and_share".len(),
+            None => 0,
+        };
         // The token (80 hex digits) and a honeypot a person never fills.
-        fields + overhead(TOKEN_FIELD) + 80 + overhead(HONEYPOT_FIELD)
+        fields + intent + overhead(TOKEN_FIELD) + 80 + overhead(HONEYPOT_FIELD)
     }
 }

@@ -8,7 +8,7 @@ use std::fmt;
 
 use zeroize::Zeroize;
 
-use crate::campaign::{Campaign, FieldKind, HONEYPOT_FIELD, TOKEN_FIELD};
+use crate::campaign::{Campaign, FieldKind, HONEYPOT_FIELD, INTENT_FIELD, TOKEN_FIELD};
 
 /// What the person typed, by field name, in the order the body sent it. Plaintext: not
 /// `Clone`, prints as `FormInput(..redacted..)`, wiped on drop.
@@ -37,6 +37,9 @@ impl FormInput {
             let kind = match campaign.field(&name) {
                 Some(spec) => Some(spec.kind),
                 None if name == TOKEN_FIELD || name == HONEYPOT_FIELD => None,
+                None if name == INTENT_FIELD && campaign.testimony().is_some() => {
+                    Some(FieldKind::SingleChoice)
+                }
                 None => {
                     let problem = FormProblem::UnknownField(shown_name(&name).map(str::to_owned));
                     name.zeroize();

@@ -8,4 +8,4 @@ mod decode;
 mod validate;
 
 pub use decode::{FormInput, FormProblem};
-pub use validate::{AnswerProblem, FieldProblem, validate};
+pub use validate::{AnswerProblem, FieldProblem, is_signature, validate};

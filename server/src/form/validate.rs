@@ -4,7 +4,7 @@
 use seal::{Day, Field, FieldValue, Submission};
 
 use super::FormInput;
-use crate::campaign::{Campaign, FieldKind, FieldSpec};
+use crate::campaign::{Campaign, FieldKind, FieldSpec, INTENT_FIELD, Intent};
 
 /// A problem with one answer, shown next to its field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,8 @@ pub enum AnswerProblem {
     BadCheckbox,
     /// A consent box that must be ticked was not.
     MustTick,
+    /// The testimony was written, but the person chose only to sign: it would not be sent.
+    WrittenButNotShared,
     /// The text is longer than the field allows, both counted in characters.
     TooLong {
         /// The answer's length.
@@ -48,20 +50,51 @@ pub enum AnswerProblem {
 }
 
 /// Checks every field against the campaign; all problems at once.
+///
+/// When the campaign has a testimony field, the person's [`Intent`] (the first question) decides
+/// which questions are asked: answers to the others are not kept (someone who only shares keeps
+/// nothing identifying), except that a testimony written by someone who chose only to sign is
+/// pointed out rather than dropped. The record then starts with the intent.
 pub fn validate(
     input: &FormInput,
     campaign: &Campaign,
     received: Day,
 ) -> Result<Submission, Vec<FieldProblem>> {
     let mut errors = Vec::new();
-    let mut fields = Vec::with_capacity(campaign.fields().len());
+    let mut fields = Vec::with_capacity(campaign.fields().len() + 1);
+    let intent = match campaign.testimony() {
+        None => None,
+        Some(_) => {
+            let (value, intent, problem) = check_intent(input);
+            if let Some(problem) = problem {
+                errors.push(FieldProblem {
+                    field: INTENT_FIELD.to_owned(),
+                    problem,
+                });
+            }
+            fields.push(Field::new(INTENT_FIELD, value));
+            intent
+        }
+    };
     for spec in campaign.fields() {
-        let required = spec.required
-            || spec
-                .required_when
-                .as_ref()
-                .is_some_and(|c| input.expose_value(&c.field) == Some(c.equals.as_str()));
+        let asked = intent.is_none_or(|intent| spec.asked.includes(intent));
+        let is_testimony = campaign.testimony() == Some(spec.name.as_str());
+        // Until the person says what they want to do, what they must answer is unknown.
+        let knows_what_is_asked = campaign.testimony().is_none() || intent.is_some();
+        let required = asked
+            && knows_what_is_asked
+            && (spec.required
+                || (is_testimony && intent.is_some_and(Intent::shares))
+                || spec
+                    .required_when
+                    .as_ref()
+                    .is_some_and(|c| input.expose_value(&c.field) == Some(c.equals.as_str())));
         let (value, problem) = check_field(input, spec, required);
+        let (value, problem) = match (asked, is_testimony) {
+            (true, _) => (value, problem),
+            (false, true) if !is_blank(&value) => (value, Some(AnswerProblem::WrittenButNotShared)),
+            (false, _) => (blank(spec.kind), None),
+        };
         if let Some(problem) = problem {
             errors.push(FieldProblem {
                 field: spec.name.clone(),
@@ -73,6 +106,7 @@ pub fn validate(
     if errors.is_empty() {
         Ok(Submission::new(
             campaign.id().to_owned(),
+            campaign.version().to_owned(),
             campaign.language().to_owned(),
             received,
             fields,
@@ -80,6 +114,54 @@ pub fn validate(
     } else {
         // `fields` is dropped here, and each Field wipes its value.
         Err(errors)
+    }
+}
+
+/// Whether a validated submission counts as a signature: every submission does, except one
+/// from a person who only shared what happened.
+pub fn is_signature(submission: &Submission) -> bool {
+    match submission.expose_field(INTENT_FIELD) {
+        Some(FieldValue::Choice(value)) => Intent::from_value(value).is_none_or(Intent::signs),
+        _ => true,
+    }
+}
+
+/// The intent's value for the record, the intent, and what is wrong with it.
+fn check_intent(input: &FormInput) -> (FieldValue, Option<Intent>, Option<AnswerProblem>) {
+    match input.expose_value(INTENT_FIELD).filter(|v| !v.is_empty()) {
+        None => (
+            FieldValue::Choice(String::new()),
+            None,
+            Some(AnswerProblem::ChooseOne),
+        ),
+        Some(value) => match Intent::from_value(value) {
+            Some(intent) => (FieldValue::Choice(value.to_owned()), Some(intent), None),
+            None => (
+                FieldValue::Choice(String::new()),
+                None,
+                Some(AnswerProblem::NotAnOption),
+            ),
+        },
+    }
+}
+
+/// The value a question not asked of this person is recorded with.
+fn blank(kind: FieldKind) -> FieldValue {
+    match kind {
+        FieldKind::SingleChoice => FieldValue::Choice(String::new()),
+        FieldKind::MultiChoice => FieldValue::Choices(Vec::new()),
+        FieldKind::Consent => FieldValue::Consent(false),
+        FieldKind::ShortText | FieldKind::Email | FieldKind::PostalCode | FieldKind::LongText => {
+            FieldValue::Text(String::new())
+        }
+    }
+}
+
+fn is_blank(value: &FieldValue) -> bool {
+    match value {
+        FieldValue::Text(text) | FieldValue::Choice(text) => text.is_empty(),
+        FieldValue::Choices(choices) => choices.is_empty(),
+        FieldValue::Consent(ticked) => !ticked,
     }
 }
 

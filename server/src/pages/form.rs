@@ -4,8 +4,11 @@
 use askama::Template;
 
 use super::texts::Texts;
-use super::{Chrome, Language, Pages, render};
-use crate::campaign::{Campaign, FieldKind, FieldSpec, HONEYPOT_FIELD, TOKEN_FIELD};
+use super::words::{CampaignWords, Words};
+use super::{Chrome, Pages, render};
+use crate::campaign::{
+    Asked, Campaign, FieldKind, FieldSpec, HONEYPOT_FIELD, INTENT_FIELD, Intent, TOKEN_FIELD,
+};
 use crate::form::{FieldProblem, FormInput};
 use crate::token::TokenProblem;
 
@@ -29,24 +32,33 @@ pub struct FormView<'a> {
 struct FormPage<'a> {
     chrome: Chrome,
     t: &'static Texts,
-    /// The campaign's language, when it is not the page's: on the letter, with a note.
-    letter_lang: Option<LetterLanguage<'a>>,
-    letter_html: &'a str,
-    notice: Option<&'a str>,
+    /// The note above the letter when it is shown in another language than the page's.
+    letter_lang: Option<LetterLanguage>,
+    letter_html: Words<'a>,
+    heading: Words<'a>,
+    notice: Option<String>,
     errors: Vec<ErrorView<'a>>,
     signatures: String,
+    closed: bool,
     token_field: &'static str,
     token: &'a str,
     honeypot_field: &'static str,
-    fields: Vec<FieldView<'a>>,
+    parts: Vec<PartView<'a>>,
 }
 
 /// The letter's own language, when the page is in another.
-struct LetterLanguage<'a> {
-    /// Its tag, for `lang` on the letter.
-    tag: &'a str,
+struct LetterLanguage {
     /// Said above the letter: it and the questions are as the organizers wrote them.
     note: String,
+}
+
+/// A run of questions asked of the same people, under a heading when they are not everyone.
+struct PartView<'a> {
+    /// The group's element id.
+    id: String,
+    heading: Option<&'static str>,
+    help: Option<&'static str>,
+    fields: Vec<FieldView<'a>>,
 }
 
 /// One question, ready for the template.
@@ -60,8 +72,13 @@ struct FieldView<'a> {
     multiline: bool,
     /// `type` of the `<input>`s.
     input_type: &'static str,
+    /// `autocomplete` of a one-line input: its WCAG input purpose, or `off`.
+    autocomplete: &'a str,
     label: &'a str,
+    /// The label's language, when it is not the page's.
+    lang: Option<&'a str>,
     help: Option<&'a str>,
+    help_lang: Option<&'a str>,
     requirement: Option<String>,
     required_attr: bool,
     max_length: usize,
@@ -81,11 +98,21 @@ pub enum Notice {
     ResentWithOtherAnswers,
     /// The server is short of disk space: nothing was saved; send again later.
     ShortOfSpace,
+    /// The store could not save: nothing was saved; send again in a minute.
+    NotSaved,
+    /// Too many forms came from this connection: send again after `retry_after_secs`.
+    RateLimited {
+        /// Seconds until this connection may send again.
+        retry_after_secs: u64,
+    },
 }
 
 /// One problem, in words, for the summary and next to its field.
 struct ErrorView<'a> {
     field: &'a str,
+    /// The question and the problem, for the summary at the top.
+    summary: String,
+    /// The problem alone, next to the question.
     message: String,
 }
 
@@ -93,19 +120,104 @@ struct OptionView<'a> {
     id: String,
     value: &'a str,
     label: &'a str,
+    lang: Option<&'a str>,
     checked: bool,
 }
 
-impl<'a> FieldView<'a> {
-    fn new(
+/// What the page needs to lay out one question: its label, help and options' words.
+struct Question<'a> {
+    name: &'a str,
+    kind: FieldKind,
+    label: Words<'a>,
+    help: Option<Words<'a>>,
+    options: Vec<(&'a str, Words<'a>)>,
+    requirement: Option<String>,
+    required_attr: bool,
+    max_length: usize,
+    autocomplete: &'a str,
+}
+
+impl<'a> Question<'a> {
+    /// The intent question, in the page's words.
+    fn intent(t: &'static Texts) -> Self {
+        let label = |text| Words { text, lang: None };
+        Self {
+            name: INTENT_FIELD,
+            kind: FieldKind::SingleChoice,
+            label: label(t.intent_label),
+            help: Some(label(t.intent_help)),
+            options: Intent::ALL
+                .into_iter()
+                .map(|intent| {
+                    let text = match intent {
+                        Intent::Sign => t.intent_sign,
+                        Intent::SignAndShare => t.intent_sign_and_share,
+                        Intent::Share => t.intent_share,
+                    };
+                    (intent.value(), label(text))
+                })
+                .collect(),
+            requirement: Some(t.required_marker.to_owned()),
+            required_attr: true,
+            max_length: 0,
+            autocomplete: "off",
+        }
+    }
+
+    /// One of the campaign's questions.
+    fn of(
         spec: &'a FieldSpec,
         campaign: &'a Campaign,
-        view: &FormView<'a>,
-        errors: &[ErrorView<'a>],
+        words: &CampaignWords<'a>,
         t: &'static Texts,
     ) -> Self {
-        let input = view.input;
-        let name = spec.name.as_str();
+        let is_testimony = campaign.testimony() == Some(spec.name.as_str());
+        let requirement = if is_testimony {
+            t.required_to_share.to_owned()
+        } else if spec.required {
+            t.required_marker.to_owned()
+        } else if let Some(c) = &spec.required_when {
+            let option = campaign
+                .field(&c.field)
+                .and_then(|question| {
+                    let option = question.options.iter().find(|o| o.value == c.equals)?;
+                    Some(words.option(question, option).text)
+                })
+                .unwrap_or(&c.equals);
+            t.required_if(option)
+        } else {
+            t.optional_marker.to_owned()
+        };
+        Self {
+            name: &spec.name,
+            kind: spec.kind,
+            label: words.label(spec),
+            help: words.help(spec),
+            options: spec
+                .options
+                .iter()
+                .map(|o| (o.value.as_str(), words.option(spec, o)))
+                .collect(),
+            requirement: Some(requirement),
+            // A checkbox in a group marked `required` would have to be ticked itself; "at
+            // least one" is checked by the server only. A question asked of only some people
+            // cannot be `required` in the browser either.
+            required_attr: spec.required
+                && spec.kind != FieldKind::MultiChoice
+                && spec.asked == Asked::Everyone,
+            max_length: spec.max_length,
+            autocomplete: match spec.kind {
+                FieldKind::Email => "email",
+                FieldKind::PostalCode => "postal-code",
+                FieldKind::ShortText => spec.autocomplete.as_deref().unwrap_or("off"),
+                _ => "off",
+            },
+        }
+    }
+
+    /// The question with what was typed and what is wrong with it.
+    fn view(self, input: &'a FormInput, errors: &[ErrorView<'a>]) -> FieldView<'a> {
+        let name = self.name;
         let messages: Vec<&str> = errors
             .iter()
             .filter(|e| e.field == name)
@@ -113,51 +225,44 @@ impl<'a> FieldView<'a> {
             .collect();
         let error = (!messages.is_empty()).then(|| messages.join(" "));
         let mut described_by = Vec::new();
-        if spec.help.is_some() {
+        if self.help.is_some() {
             described_by.push(format!("help-{name}"));
         }
         if error.is_some() {
             described_by.push(format!("error-{name}"));
         }
-        let requirement = if spec.required {
-            Some(t.required_marker.to_owned())
-        } else {
-            spec.required_when.as_ref().and_then(|c| {
-                let question = campaign.field(&c.field)?;
-                let option = question.options.iter().find(|o| o.value == c.equals)?;
-                Some(t.required_if(&option.label))
-            })
-        };
-        let options = spec
+        let options = self
             .options
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(i, o)| OptionView {
+            .map(|(i, (value, label))| OptionView {
                 id: format!("field-{name}-{i}"),
-                value: &o.value,
-                label: &o.label,
-                checked: input.expose_values(name).any(|v| v == o.value),
+                value,
+                label: label.text,
+                lang: label.lang,
+                checked: input.expose_values(name).any(|v| v == value),
             })
             .collect();
         let value = input.expose_value(name).unwrap_or("");
-        Self {
+        FieldView {
             name,
-            group: spec.kind.is_choice(),
-            checkbox: spec.kind == FieldKind::Consent,
-            multiline: spec.kind == FieldKind::LongText,
-            input_type: match spec.kind {
+            group: self.kind.is_choice(),
+            checkbox: self.kind == FieldKind::Consent,
+            multiline: self.kind == FieldKind::LongText,
+            input_type: match self.kind {
                 FieldKind::SingleChoice => "radio",
                 FieldKind::MultiChoice | FieldKind::Consent => "checkbox",
                 FieldKind::Email => "email",
                 FieldKind::ShortText | FieldKind::PostalCode | FieldKind::LongText => "text",
             },
-            label: &spec.label,
-            help: spec.help.as_deref(),
-            requirement,
-            // A checkbox in a group marked `required` would have to be ticked itself; "at
-            // least one" is checked by the server only.
-            required_attr: spec.required && spec.kind != FieldKind::MultiChoice,
-            max_length: spec.max_length,
+            autocomplete: self.autocomplete,
+            label: self.label.text,
+            lang: self.label.lang,
+            help: self.help.map(|h| h.text),
+            help_lang: self.help.and_then(|h| h.lang),
+            requirement: self.requirement,
+            required_attr: self.required_attr,
+            max_length: self.max_length,
             value,
             checked: value == "on",
             options,
@@ -169,50 +274,104 @@ impl<'a> FieldView<'a> {
 
 impl Pages<'_> {
     /// The letter and its form: blank for `GET /`, or again with every answer and every
-    /// problem (a summary linking to each field, and a message by the field).
+    /// problem (a summary naming each question and linking to it, and a message by the
+    /// question). A closed campaign shows the letter with a notice instead of the form.
     pub fn form(&self, view: &FormView) -> String {
         let (campaign, t) = (self.campaign, self.texts());
+        let words = CampaignWords::new(campaign, self.choice.language);
+        let mut questions: Vec<(Asked, Question)> = Vec::new();
+        if campaign.testimony().is_some() {
+            questions.push((Asked::Everyone, Question::intent(t)));
+        }
+        for spec in campaign.fields() {
+            questions.push((spec.asked, Question::of(spec, campaign, &words, t)));
+        }
         let errors: Vec<ErrorView> = view
             .problems
             .iter()
-            .map(|p| ErrorView {
-                field: &p.field,
-                message: t.answer_problem(p.problem),
+            .map(|p| {
+                let message = t.answer_problem(p.problem);
+                let question = questions
+                    .iter()
+                    .find(|(_, q)| q.name == p.field)
+                    .map_or(p.field.as_str(), |(_, q)| q.label.text);
+                ErrorView {
+                    field: &p.field,
+                    summary: t.error_summary_item(question, &message),
+                    message,
+                }
             })
             .collect();
+        let mut parts: Vec<PartView> = Vec::new();
+        for (asked, question) in questions {
+            let field = question.view(view.input, &errors);
+            let (base_id, heading, help) = match asked {
+                Asked::Everyone => ("part-everyone", None, None),
+                Asked::Signers => (
+                    "part-signature",
+                    Some(t.part_signature),
+                    Some(t.part_signature_help),
+                ),
+                Asked::Sharers => (
+                    "part-testimony",
+                    Some(t.part_testimony),
+                    Some(t.part_testimony_help),
+                ),
+            };
+            match parts.last_mut() {
+                Some(part) if part.id.starts_with(base_id) => part.fields.push(field),
+                _ => {
+                    // A campaign may ask the same people again later: keep ids unique.
+                    let earlier = parts.iter().filter(|p| p.id.starts_with(base_id)).count();
+                    let id = match earlier {
+                        0 => base_id.to_owned(),
+                        n => format!("{base_id}-{}", n + 1),
+                    };
+                    parts.push(PartView {
+                        id,
+                        heading,
+                        help,
+                        fields: vec![field],
+                    });
+                }
+            }
+        }
+        let title = words.title().text;
         let title = if errors.is_empty() {
-            campaign.title().to_owned()
+            title.to_owned()
         } else {
-            t.error_title(campaign.title())
+            t.error_title(title)
         };
-        let letter_lang = match Language::closest(campaign.language()) {
-            Some(theirs) if theirs == self.choice.language => None,
-            theirs => Some(LetterLanguage {
-                tag: campaign.language(),
+        let letter_lang = words.letter_untranslated().then(|| {
+            let theirs = super::Language::closest(campaign.language());
+            LetterLanguage {
                 note: t.campaign_language_note(
                     theirs.map_or(campaign.language(), |theirs| theirs.texts().language_name),
                 ),
-            }),
-        };
+            }
+        });
         render(&FormPage {
-            chrome: Chrome::new(self.choice, title),
+            chrome: self.chrome(title),
             t,
             letter_lang,
-            letter_html: campaign.letter_html(),
+            letter_html: words.letter_html(),
+            heading: words.form_title().unwrap_or(Words {
+                text: t.sign_heading,
+                lang: None,
+            }),
             notice: view.notice.map(|notice| match notice {
-                Notice::Token(problem) => t.token_problem(problem),
-                Notice::ResentWithOtherAnswers => t.resent_other_answers,
-                Notice::ShortOfSpace => t.short_of_space,
+                Notice::Token(problem) => t.token_problem(problem).to_owned(),
+                Notice::ResentWithOtherAnswers => t.resent_other_answers.to_owned(),
+                Notice::ShortOfSpace => t.short_of_space.to_owned(),
+                Notice::NotSaved => t.not_saved.to_owned(),
+                Notice::RateLimited { retry_after_secs } => t.rate_limited_notice(retry_after_secs),
             }),
             signatures: t.signatures(view.signatures),
+            closed: campaign.closed(),
             token_field: TOKEN_FIELD,
             token: view.token,
             honeypot_field: HONEYPOT_FIELD,
-            fields: campaign
-                .fields()
-                .iter()
-                .map(|spec| FieldView::new(spec, campaign, view, &errors, t))
-                .collect(),
+            parts,
             errors,
         })
     }

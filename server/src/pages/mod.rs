@@ -9,6 +9,7 @@
 mod form;
 mod language;
 mod texts;
+mod words;
 
 use askama::Template;
 
@@ -16,20 +17,27 @@ pub use form::{FormView, Notice};
 pub use language::{Choice, Language};
 pub use texts::{Message, Texts, texts};
 
-use crate::campaign::Campaign;
+use crate::campaign::{Campaign, SupportResource};
+use words::CampaignWords;
 
 /// The stylesheet, served at `/static/style.css`.
 pub const STYLESHEET: &str = include_str!("../../static/style.css");
 
-/// What every page has around its content: `<html lang dir>`, the title and the language menu.
+/// What every page has around its content: `<html lang dir>`, the title, the skip link, the
+/// "Leave quickly" link, the language menu, and the footer's privacy link and shared-device note.
 struct Chrome {
     lang: &'static str,
     /// `?lang=<tag>` for the page's own links and form, when the address asked for it.
     lang_query: String,
     dir: &'static str,
     title: String,
+    skip_link: &'static str,
+    leave_quickly: &'static str,
+    leave_quickly_url: String,
     languages_label: &'static str,
     menu: Vec<MenuItem>,
+    privacy_link: &'static str,
+    shared_device_note: &'static str,
 }
 
 /// One link of the language menu, named in its own language.
@@ -40,14 +48,20 @@ struct MenuItem {
 }
 
 impl Chrome {
-    fn new(choice: Choice, title: String) -> Self {
+    fn new(campaign: &Campaign, choice: Choice, title: String) -> Self {
         let language = choice.language;
+        let t = language.texts();
         Self {
             lang: language.tag(),
             lang_query: choice.query(),
             dir: language.dir(),
             title,
-            languages_label: language.texts().languages_label,
+            skip_link: t.skip_link,
+            leave_quickly: t.leave_quickly,
+            leave_quickly_url: campaign.leave_quickly_url().to_owned(),
+            privacy_link: t.privacy_link,
+            shared_device_note: t.shared_device_note,
+            languages_label: t.languages_label,
             menu: Language::ALL
                 .into_iter()
                 .filter(|other| other.in_menu())
@@ -67,7 +81,32 @@ struct MessagePage<'a> {
     chrome: Chrome,
     heading: &'a str,
     paragraphs: Vec<&'a str>,
+    /// Places to turn to for help (the thank-you page).
+    support: Option<SupportView<'a>>,
     home_link: Option<&'static str>,
+}
+
+/// The campaign's support resources under their heading.
+struct SupportView<'a> {
+    heading: &'static str,
+    resources: Vec<ResourceView<'a>>,
+}
+
+struct ResourceView<'a> {
+    name: &'a str,
+    reach: &'a str,
+    languages: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct PrivacyPage<'a> {
+    chrome: Chrome,
+    t: &'static texts::PrivacyTexts,
+    organizers: &'a [String],
+    withdraw: String,
+    device_note: &'static str,
+    home_link: &'static str,
 }
 
 fn render(template: &impl Template) -> String {
@@ -108,16 +147,56 @@ impl<'a> Pages<'a> {
         self.choice.language.texts()
     }
 
-    /// The page after a successful submission; never echoes what was sent.
+    /// The page after a successful submission, with the campaign's support resources; never
+    /// echoes what was sent.
     pub fn thanks(&self) -> String {
         let t = self.texts();
-        self.message(t.thanks.title, &[t.thanks.body], Some(t.home_link))
+        let support = (!self.campaign.support().is_empty()).then(|| SupportView {
+            heading: t.support_heading,
+            resources: self
+                .campaign
+                .support()
+                .iter()
+                .map(|r: &SupportResource| ResourceView {
+                    name: &r.name,
+                    reach: &r.reach,
+                    languages: r.languages.as_deref().map(|l| t.support_languages(l)),
+                })
+                .collect(),
+        });
+        self.render_message(t.thanks.title, &[t.thanks.body], support, Some(t.home_link))
+    }
+
+    /// `/privacy`: who runs the letter, who can read the answers, what is kept and for how
+    /// long, how to take answers back, and shared devices — in plain words.
+    pub fn privacy(&self) -> String {
+        let t = self.texts();
+        let organizers = self.campaign.organizers();
+        let withdraw = match &organizers.contact {
+            Some(contact) => t.withdraw_contact(contact),
+            None => t.privacy.withdraw_no_contact.to_owned(),
+        };
+        let title = t.page_title(t.privacy.title, self.words().title().text);
+        render(&PrivacyPage {
+            chrome: self.chrome(title),
+            t: &t.privacy,
+            organizers: &organizers.names,
+            withdraw,
+            device_note: t.shared_device_note,
+            home_link: t.home_link,
+        })
+    }
+
+    /// The 410 page for a form sent to a closed campaign.
+    pub fn closed(&self) -> String {
+        let t = self.texts();
+        self.message_page(t.campaign_closed.title, t.campaign_closed.body)
     }
 
     /// 400/404/413/415/500 pages: `title` says what happened, `message` what to do (see the
     /// [`Message`]s in [`Texts`]).
     pub fn message_page(&self, title: &str, message: &str) -> String {
-        self.message(title, &[message], Some(self.texts().home_link))
+        self.render_message(title, &[message], None, Some(self.texts().home_link))
     }
 
     /// The 429 page: "your text is still in the form: go back and send again in N seconds". It
@@ -125,22 +204,32 @@ impl<'a> Pages<'a> {
     pub fn rate_limited(&self, retry_after_secs: u64) -> String {
         let t = self.texts();
         let body = t.rate_limited(retry_after_secs);
-        self.message(t.rate_limited_title, &[&body], None)
+        self.render_message(t.rate_limited_title, &[&body], None, None)
     }
 
-    fn message(
+    fn render_message(
         &self,
         heading: &str,
         paragraphs: &[&str],
+        support: Option<SupportView>,
         home_link: Option<&'static str>,
     ) -> String {
-        let title = self.texts().page_title(heading, self.campaign.title());
+        let title = self.texts().page_title(heading, self.words().title().text);
         render(&MessagePage {
-            chrome: Chrome::new(self.choice, title),
+            chrome: self.chrome(title),
             heading,
             paragraphs: paragraphs.to_vec(),
+            support,
             home_link,
         })
+    }
+
+    fn words(&self) -> CampaignWords<'_> {
+        CampaignWords::new(self.campaign, self.choice.language)
+    }
+
+    fn chrome(&self, title: String) -> Chrome {
+        Chrome::new(self.campaign, self.choice, title)
     }
 }
 
@@ -275,6 +364,16 @@ mod tests {
     /// The body a browser would send back from the rendered form (all but token and honeypot).
     fn resubmit(html: &str, campaign: &Campaign) -> Vec<(String, String)> {
         let mut pairs = Vec::new();
+        for i in 0..3 {
+            let (_, attrs) = tag_by_id(html, &format!("field-intent-{i}"));
+            assert_eq!(attr(&attrs, "name"), Some("intent"));
+            if attr(&attrs, "checked").is_some() {
+                pairs.push((
+                    "intent".to_owned(),
+                    attr(&attrs, "value").unwrap().to_owned(),
+                ));
+            }
+        }
         for spec in campaign.fields() {
             let id = format!("field-{}", spec.name);
             match spec.kind {
@@ -317,8 +416,16 @@ mod tests {
         pairs
     }
 
+    /// The one link to another site: "Leave quickly", followed only when clicked.
+    const LEAVE_QUICKLY: &str = "<a id=\"leave-quickly\" class=\"leave-quickly\" href=\"https://www.wikipedia.org/\" rel=\"noreferrer\">";
+
     fn assert_self_contained(html: &str) {
-        let lower = html.to_lowercase();
+        assert_eq!(
+            html.matches(LEAVE_QUICKLY).count(),
+            1,
+            "the Leave quickly link"
+        );
+        let lower = html.replace(LEAVE_QUICKLY, "").to_lowercase();
         for banned in [
             "<script",
             "style=",
@@ -403,23 +510,78 @@ mod tests {
                 );
             }
         }
-        // `required` only where an answer is always needed.
+        // `required` only where every person must answer: the intent. The rest depends on it.
         let required = |id: &str| attr(&tag_by_id(&html, id).1, "required").is_some();
-        assert!(required("field-name"));
-        assert!(required("field-sign_as-0"));
-        assert!(
-            !required("field-organization_name"),
-            "required_when is not `required`"
-        );
-        assert!(!required("field-email"));
-        assert!(!required("field-actions-0"));
+        for i in 0..3 {
+            assert!(required(&format!("field-intent-{i}")));
+        }
+        for id in [
+            "field-name",
+            "field-sign_as-0",
+            "field-organization_name",
+            "field-email",
+            "field-actions-0",
+            "field-harm",
+        ] {
+            assert!(!required(id), "{id}");
+        }
         assert!(html.contains("(required if you chose \u{201c}Organization\u{201d})"));
-        // The honeypot: a normal-looking input, hidden by a class, out of the tab order.
-        let (_, trap) = tag_by_id(&html, "field-website");
-        assert_eq!(attr(&trap, "name"), Some("website"));
-        assert_eq!(attr(&trap, "tabindex"), Some("-1"));
-        assert_eq!(attr(&trap, "autocomplete"), Some("off"));
-        assert!(html.contains("<div class=\"hp\" aria-hidden=\"true\">\n<label for=\"field-website\">Leave this empty</label>"));
+        assert!(html.contains("(required if you chose \u{201c}Individual\u{201d})"));
+        // Every optional question says so.
+        for name in [
+            "email",
+            "postal_code",
+            "organization_type",
+            "actions",
+            "comment",
+            "consent_quote",
+        ] {
+            let label = html.split(&format!("for=\"field-{name}\"")).nth(1);
+            let legend = html.split(&format!("id=\"field-{name}\"")).nth(1);
+            let around = label.or(legend).unwrap();
+            let marker = around.find("(optional)").unwrap_or(usize::MAX);
+            let next = around
+                .find("</label>")
+                .into_iter()
+                .chain(around.find("</legend>"))
+                .min()
+                .unwrap();
+            assert!(marker < next, "{name} does not say it is optional");
+        }
+        // Input purposes for the contact fields; nothing remembered for the free texts.
+        let autocomplete =
+            |id: &str| attr(&tag_by_id(&html, id).1, "autocomplete").map(str::to_owned);
+        assert_eq!(autocomplete("field-name").as_deref(), Some("name"));
+        assert_eq!(autocomplete("field-email").as_deref(), Some("email"));
+        assert_eq!(
+            autocomplete("field-postal_code").as_deref(),
+            Some("postal-code")
+        );
+        assert_eq!(
+            autocomplete("field-organization_name").as_deref(),
+            Some("organization")
+        );
+        assert_eq!(autocomplete("field-harm").as_deref(), Some("off"));
+        assert_eq!(autocomplete("field-comment").as_deref(), Some("off"));
+        // The parts: intent first, then the signers' questions, then the sharers'.
+        let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        assert!(at("id=\"field-intent\"") < at("id=\"part-signature\""));
+        assert!(at("id=\"part-signature\"") < at("id=\"field-name\""));
+        assert!(at("id=\"field-consent_contact\"") < at("id=\"part-testimony\""));
+        assert!(at("id=\"part-testimony\"") < at("id=\"field-harm\""));
+        assert!(at("id=\"field-consent_quote\"") < at("id=\"field-comment\""));
+        // The form's heading is the original form's title, not a question.
+        assert!(html.contains("<h2 id=\"sign-heading\">Stop the racist attacks against Asian massage parlours and sex workers</h2>"));
+        // The honeypot is a hidden input: out of sight in every browser, text browsers and
+        // screen readers included.
+        assert!(html.contains("<input type=\"hidden\" name=\"website\" value=\"\">"));
+        assert!(!html.contains("Leave this empty"));
+        // Around every page.
+        assert!(html.contains("<a id=\"skip-link\" class=\"skip-link\" href=\"#main\">"));
+        assert!(html.contains("<main id=\"main\" tabindex=\"-1\">"));
+        assert!(html.contains("<a id=\"privacy-link\" href=\"/privacy\">"));
+        assert!(html.contains("id=\"privacy-notice\""));
+        assert!(html.contains("id=\"shared-device-note\""));
     }
 
     #[test]
@@ -440,6 +602,7 @@ mod tests {
             "é".repeat(20_000)
         );
         let sent = body(&[
+            ("intent", "sign_and_share"),
             ("sign_as", "organization"),
             ("organization_name", ""),
             ("name", "Mai \"Tran\" <b>'&amp;'</b>"),
@@ -472,7 +635,9 @@ mod tests {
         )));
         assert!(html.contains("<div id=\"error-summary\" class=\"error-summary\" role=\"alert\""));
         for e in &errors {
-            let link = format!("<li><a href=\"#field-{}\">", e.field);
+            // The summary names the question and links to it.
+            let question = &c.field(&e.field).unwrap().label;
+            let link = format!("<li><a href=\"#field-{}\">{question}: ", e.field);
             assert!(html.contains(&link), "{link}");
             let (_, attrs) = tag_by_id(&html, &format!("error-{}", e.field));
             assert_eq!(attr(&attrs, "class"), Some("error"));
@@ -488,6 +653,7 @@ mod tests {
         // Everything typed is in the form again, exactly.
         let back = resubmit(&html, &c);
         let expected: Vec<(String, String)> = [
+            ("intent", "sign_and_share"),
             ("sign_as", "organization"),
             ("organization_name", ""),
             ("name", "Mai \"Tran\" <b>'&amp;'</b>"),
@@ -495,9 +661,9 @@ mod tests {
             ("postal_code", ""),
             ("actions", "talk_to_media"),
             ("actions", "donate"),
+            ("consent_contact", "on"),
             ("harm", &long),
             ("comment", ""),
-            ("consent_contact", "on"),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -614,10 +780,11 @@ mod tests {
             postal_code in typed(false),
             harm in typed(true),
             comment in typed(true),
+            intent in 0usize..4,
             sign_as in 0usize..3,
             organization_type in 0usize..11,
             actions in choices(6),
-            consents in choices(2),
+            consents in choices(3),
         ) {
             let c = campaign();
             let option = |field: &str, i: usize| c.field(field).unwrap().options.get(i).map(|o| o.value.clone());
@@ -632,6 +799,9 @@ mod tests {
             ] {
                 pairs.push((field.to_owned(), value.clone()));
             }
+            if let Some(intent) = crate::campaign::Intent::ALL.get(intent) {
+                pairs.push(("intent".to_owned(), intent.value().to_owned()));
+            }
             for (field, i) in [("sign_as", sign_as), ("organization_type", organization_type)] {
                 if let Some(value) = option(field, i) {
                     pairs.push((field.to_owned(), value));
@@ -642,7 +812,7 @@ mod tests {
                     pairs.push(("actions".to_owned(), option("actions", i).unwrap()));
                 }
             }
-            for (field, ticked) in [("consent_public", consents[0]), ("consent_contact", consents[1])] {
+            for (field, ticked) in [("consent_public", consents[0]), ("consent_contact", consents[1]), ("consent_quote", consents[2])] {
                 if ticked {
                     pairs.push((field.to_owned(), "on".to_owned()));
                 }
@@ -655,6 +825,7 @@ mod tests {
             let back = resubmit(&html, &c);
             let refs: Vec<(&str, &str)> = back.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let second = FormInput::parse(body(&refs).as_bytes(), &c).unwrap();
+            prop_assert_eq!(first.expose_value("intent"), second.expose_value("intent"));
             for spec in c.fields() {
                 // A browser reads a lone CR in a textarea as a line break (and the server
                 // refuses lone CRs anyway): compare line breaks as the person sees them.

@@ -26,12 +26,46 @@ pub struct Texts {
     pub language_name: &'static str,
     /// The accessible name of the language menu.
     pub languages_label: &'static str,
-    /// The heading above the form.
+    /// The first link of every page: to the main content.
+    pub skip_link: &'static str,
+    /// The link that leaves for an ordinary website.
+    pub leave_quickly: &'static str,
+    /// The link to the privacy page, on every page.
+    pub privacy_link: &'static str,
+    /// On private windows and shared devices, on every page.
+    pub shared_device_note: &'static str,
+    /// The heading above the form, when the campaign gives none.
     pub sign_heading: &'static str,
     /// Said once above the form about what happens to the answers.
-    pub privacy_note: &'static str,
+    pub privacy_notice: &'static str,
+    /// The link from that notice to the privacy page.
+    pub privacy_notice_link: &'static str,
+    /// The first question: what the person wants to do.
+    pub intent_label: &'static str,
+    /// Its explanation.
+    pub intent_help: &'static str,
+    /// The choice to sign.
+    pub intent_sign: &'static str,
+    /// The choice to sign and share what happened.
+    pub intent_sign_and_share: &'static str,
+    /// The choice to share only.
+    pub intent_share: &'static str,
+    /// The heading of the signers' part of the form.
+    pub part_signature: &'static str,
+    /// What the signers' part is for.
+    pub part_signature_help: &'static str,
+    /// The heading of the sharers' part of the form.
+    pub part_testimony: &'static str,
+    /// What the sharers' part is for.
+    pub part_testimony_help: &'static str,
     /// After the label of a field that must be answered.
     pub required_marker: &'static str,
+    /// After the label of a field that may be left blank.
+    pub optional_marker: &'static str,
+    /// After the label of the testimony: required of those who share.
+    pub required_to_share: &'static str,
+    /// Instead of the form, and for a form sent, when the campaign is closed (410).
+    pub campaign_closed: Message,
     /// The send button.
     pub submit: &'static str,
     /// The label of the trap field people never see (but a text browser shows).
@@ -57,6 +91,8 @@ pub struct Texts {
     pub bad_checkbox: &'static str,
     /// A consent box that must be ticked was not.
     pub must_tick: &'static str,
+    /// The testimony was written by someone who chose only to sign.
+    pub written_but_not_shared: &'static str,
 
     /// A `%` escape in the body is broken.
     pub damaged_form: &'static str,
@@ -77,9 +113,15 @@ pub struct Texts {
     pub resent_other_answers: &'static str,
     /// The server is short of disk space (503).
     pub short_of_space: &'static str,
+    /// The store could not save (503).
+    pub not_saved: &'static str,
 
     /// The page after a successful submission.
     pub thanks: Message,
+    /// The heading above the campaign's support resources.
+    pub support_heading: &'static str,
+    /// The privacy page.
+    pub privacy: PrivacyTexts,
     /// 400.
     pub bad_request: Message,
     /// 404.
@@ -102,6 +144,42 @@ pub struct Texts {
     pub rate_limited_title: &'static str,
     /// The link from a message page to the letter.
     pub home_link: &'static str,
+}
+
+/// The privacy page's fixed sentences; the ones with the campaign's words are methods of
+/// [`Texts`].
+#[derive(Debug)]
+pub struct PrivacyTexts {
+    /// The page's heading.
+    pub title: &'static str,
+    /// Who runs the letter.
+    pub organizers_heading: &'static str,
+    /// Before the list of organizers.
+    pub organizers: &'static str,
+    /// When the campaign names no organizers.
+    pub organizers_unnamed: &'static str,
+    /// Who can read the answers.
+    pub readers_heading: &'static str,
+    /// Only the organizers' keys; not the host.
+    pub readers_body: &'static str,
+    /// What is kept.
+    pub stored_heading: &'static str,
+    /// Sealed answers and the day; never the address, device or time.
+    pub stored_body: &'static str,
+    /// Public listing and quotes only with consent.
+    pub public_body: &'static str,
+    /// How long it is kept.
+    pub kept_heading: &'static str,
+    /// Until the organizers delete it.
+    pub kept_body: &'static str,
+    /// Taking back what was sent.
+    pub withdraw_heading: &'static str,
+    /// When the campaign gives no contact.
+    pub withdraw_no_contact: &'static str,
+    /// Shared devices.
+    pub device_heading: &'static str,
+    /// What "Leave quickly" does.
+    pub leave_body: &'static str,
 }
 
 /// A page's title and what it says.
@@ -211,9 +289,26 @@ impl Texts {
             language,
             language_name: text("language-name"),
             languages_label: text("languages-label"),
+            skip_link: text("skip-link"),
+            leave_quickly: text("leave-quickly"),
+            privacy_link: text("privacy-link"),
+            shared_device_note: text("shared-device-note"),
             sign_heading: text("sign-heading"),
-            privacy_note: text("privacy-note"),
+            privacy_notice: text("privacy-notice"),
+            privacy_notice_link: text("privacy-notice-link"),
+            intent_label: text("intent-label"),
+            intent_help: text("intent-help"),
+            intent_sign: text("intent-sign"),
+            intent_sign_and_share: text("intent-sign-and-share"),
+            intent_share: text("intent-share"),
+            part_signature: text("part-signature"),
+            part_signature_help: text("part-signature-help"),
+            part_testimony: text("part-testimony"),
+            part_testimony_help: text("part-testimony-help"),
             required_marker: text("required-marker"),
+            optional_marker: text("optional-marker"),
+            required_to_share: text("required-to-share"),
+            campaign_closed: message("campaign-closed"),
             submit: text("submit"),
             honeypot_label: text("honeypot-label"),
             error_summary_heading: text("error-summary-heading"),
@@ -226,6 +321,7 @@ impl Texts {
             bad_postal_code: text("bad-postal-code"),
             bad_checkbox: text("bad-checkbox"),
             must_tick: text("must-tick"),
+            written_but_not_shared: text("written-but-not-shared"),
             damaged_form: text("damaged-form"),
             not_utf8: text("not-utf8"),
             nul_byte: text("nul-byte"),
@@ -235,7 +331,26 @@ impl Texts {
             token_expired: text("token-expired"),
             resent_other_answers: text("resent-other-answers"),
             short_of_space: text("short-of-space"),
+            not_saved: text("not-saved"),
             thanks: message("thanks"),
+            support_heading: text("support-heading"),
+            privacy: PrivacyTexts {
+                title: text("privacy-title"),
+                organizers_heading: text("privacy-organizers-heading"),
+                organizers: text("privacy-organizers"),
+                organizers_unnamed: text("privacy-organizers-unnamed"),
+                readers_heading: text("privacy-readers-heading"),
+                readers_body: text("privacy-readers-body"),
+                stored_heading: text("privacy-stored-heading"),
+                stored_body: text("privacy-stored-body"),
+                public_body: text("privacy-public-body"),
+                kept_heading: text("privacy-kept-heading"),
+                kept_body: text("privacy-kept-body"),
+                withdraw_heading: text("privacy-withdraw-heading"),
+                withdraw_no_contact: text("privacy-withdraw-no-contact"),
+                device_heading: text("privacy-device-heading"),
+                leave_body: text("privacy-leave-body"),
+            },
             bad_request: message("bad-request"),
             not_found: message("not-found"),
             too_large: message("too-large"),
@@ -318,6 +433,36 @@ impl Texts {
         }
     }
 
+    /// One line of the error summary: the question, then what is wrong with its answer.
+    pub fn error_summary_item(&self, question: &str, problem: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("question", question);
+        args.set("problem", problem);
+        self.format("error-summary-item", &args)
+    }
+
+    /// The languages a support resource works in, as the campaign wrote them.
+    pub fn support_languages(&self, languages: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("languages", languages);
+        self.format("support-languages", &args)
+    }
+
+    /// How to take back what was sent: contact the organizers at `contact`.
+    pub fn withdraw_contact(&self, contact: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set("contact", contact);
+        self.format("privacy-withdraw-contact", &args)
+    }
+
+    /// The notice above a rate-limited form: send again in `seconds` (at least 1).
+    pub fn rate_limited_notice(&self, seconds: u64) -> String {
+        let seconds = seconds.max(1);
+        let mut args = number_args(self.language, seconds);
+        args.set("seconds", seconds);
+        self.format("rate-limited-notice", &args)
+    }
+
     /// The 429 page's text: send again in `seconds` (at least 1).
     pub fn rate_limited(&self, seconds: u64) -> String {
         let seconds = seconds.max(1);
@@ -348,6 +493,7 @@ impl Texts {
             AnswerProblem::BadPostalCode => self.bad_postal_code.to_owned(),
             AnswerProblem::BadCheckbox => self.bad_checkbox.to_owned(),
             AnswerProblem::MustTick => self.must_tick.to_owned(),
+            AnswerProblem::WrittenButNotShared => self.written_but_not_shared.to_owned(),
             AnswerProblem::TooLong { length, limit } => self.too_long(length, limit),
         }
     }
@@ -405,6 +551,10 @@ mod tests {
             ("length", "20,041"),
             ("limit", "20,000"),
             ("name", "colour"),
+            ("question", "Your name"),
+            ("problem", "Please answer this question."),
+            ("contact", "letter@example.org"),
+            ("languages", "English, 中文"),
         ] {
             args.set(name, value);
         }

@@ -46,7 +46,10 @@ fn request(what: &'static str, method: &'static str, path: String, expected: u16
 /// characters, every choice picked and every box ticked.
 fn everything_at_its_limit(token: &str) -> String {
     let campaign = Campaign::builtin();
-    let mut pairs: Vec<(String, String)> = vec![("token".into(), token.into())];
+    let mut pairs: Vec<(String, String)> = vec![
+        ("token".into(), token.into()),
+        ("intent".into(), "sign_and_share".into()),
+    ];
     for field in campaign.fields() {
         let name = field.name.clone();
         match field.kind {
@@ -88,7 +91,11 @@ async fn hostile_requests_get_their_exact_status_and_store_nothing() {
     let client = client();
     let token = fresh_token(&client, &server).await;
     let answered = |pairs: &[(&str, &str)]| {
-        let mut all = vec![("token", token.as_str()), ("sign_as", "individual")];
+        let mut all = vec![
+            ("token", token.as_str()),
+            ("intent", "sign_and_share"),
+            ("sign_as", "individual"),
+        ];
         all.extend_from_slice(pairs);
         encode(&all)
     };

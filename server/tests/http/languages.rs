@@ -53,7 +53,12 @@ async fn accept_language_chooses_the_page_language() {
     assert_eq!(status, 200);
     let t = texts("zh-Hant");
     assert!(page.starts_with(&html_start("zh-Hant", "ltr")), "{page}");
-    for words in [t.sign_heading, t.submit, t.privacy_note, t.languages_label] {
+    for words in [
+        t.sign_heading,
+        t.submit,
+        t.privacy_notice,
+        t.languages_label,
+    ] {
         assert!(page.contains(words), "{words}");
     }
     assert!(page.contains("已有 0 位個人和團體簽署。"));
@@ -130,6 +135,7 @@ async fn a_validation_error_from_a_french_page_comes_back_in_french_with_every_v
     let token = token_in(&page);
     let body = encode(&[
         ("token", &token),
+        ("intent", "sign_and_share"),
         ("sign_as", "organization"),
         ("organization_name", ""),
         ("name", "Ana Ça 我们"),
@@ -243,5 +249,43 @@ async fn the_letter_page_and_its_stylesheet_stay_under_30_kb_in_every_language()
         let total = page.len() + css.len();
         assert!(total < 30 * 1024, "{}: {total} bytes", language.tag());
     }
+    server.stop().await;
+}
+
+/// The built-in campaign with a French translation of its title, letter, one question and the
+/// options of another.
+fn campaign_with_french() -> sealform_server::campaign::Campaign {
+    let text = format!(
+        "{}\n[translations.fr]\ntitle = \"Lettre ouverte\"\nletter = \"Nous ne pouvons plus le tolérer.\"\n\
+         [translations.fr.fields.name]\nlabel = \"Votre nom\"\n\
+         [translations.fr.fields.sign_as]\noptions = {{ individual = \"À titre individuel\" }}\n",
+        include_str!("../../campaigns/open-letter.toml")
+    );
+    sealform_server::campaign::Campaign::from_toml("french", &text).unwrap()
+}
+
+#[tokio::test]
+async fn a_campaigns_own_translation_is_shown_piece_by_piece_with_its_language_marked() {
+    let server = TestServer::start_with(|config| config.campaign = campaign_with_french()).await;
+    let (status, page) = get(&server, "/?lang=fr", None).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<title>Lettre ouverte</title>"));
+    assert!(page.contains("<article class=\"letter\">\n<p>Nous ne pouvons plus le tolérer.</p>"));
+    assert!(
+        !page.contains("id=\"letter-language\""),
+        "the letter is translated"
+    );
+    assert!(page.contains("<label for=\"field-name\"><span>Votre nom</span>"));
+    assert!(page.contains("<label for=\"field-sign_as-0\">À titre individuel</label>"));
+    // What the organizers did not translate is shown as written, marked as English.
+    assert!(page.contains("<label for=\"field-sign_as-1\" lang=\"en\">Organization</label>"));
+    assert!(page.contains("<label for=\"field-email\"><span lang=\"en\">Email Address</span>"));
+    assert!(page.contains("<h2 id=\"sign-heading\" lang=\"en\">Stop the racist attacks"));
+    // In English, the original; in Korean, the original with its language marked and a note.
+    let (_, english) = get(&server, "/?lang=en", None).await;
+    assert!(english.contains("<label for=\"field-name\"><span>Your Name</span>"));
+    let (_, korean) = get(&server, "/?lang=ko", None).await;
+    assert!(korean.contains("<article class=\"letter\" lang=\"en\">"));
+    assert!(korean.contains("id=\"letter-language\""));
     server.stop().await;
 }

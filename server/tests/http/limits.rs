@@ -47,8 +47,13 @@ async fn a_used_burst_gets_429_with_retry_after_and_pages_stay_open() {
     assert!((1..=601).contains(&retry_after), "{retry_after}");
     assert!(limited.headers().get("x-ratelimit-after").is_none());
     let page = limited.text().await.unwrap();
-    assert!(page.contains(texts("en").rate_limited_title));
+    // The form comes back (here, empty, as it was sent) with a notice saying when to send.
+    assert!(
+        page.contains(&texts("en").rate_limited_notice(retry_after)),
+        "{page}"
+    );
     assert!(page.contains(&format!("{retry_after} seconds")), "{page}");
+    assert!(page.contains("id=\"sign-form\""));
     // Only POST /sign is limited.
     for _ in 0..20 {
         assert_eq!(

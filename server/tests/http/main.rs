@@ -7,5 +7,6 @@ mod lifecycle;
 mod limits;
 mod onion;
 mod pages;
+mod signers;
 mod submissions;
 mod support;

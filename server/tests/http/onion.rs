@@ -80,6 +80,7 @@ async fn one_tor_circuit_flooding_does_not_stop_another() {
     );
     let body = encode(&[
         ("token", &token_in(&page)),
+        ("intent", "sign"),
         ("sign_as", "individual"),
         ("name", "Via Tor"),
     ]);

@@ -67,6 +67,7 @@ async fn missing_answers_bring_the_form_back_with_every_value() {
     let token = fresh_token(&client, &server).await;
     let typed = [
         ("token", token.as_str()),
+        ("intent", "sign_and_share"),
         ("sign_as", "organization"),
         ("organization_name", ""),
         ("name", ""),
@@ -84,7 +85,7 @@ async fn missing_answers_bring_the_form_back_with_every_value() {
     let response = post_form(&client, &server, encode(&typed)).await;
     assert_eq!(response.status(), 422);
     let page = response.text().await.unwrap();
-    for (field, value) in &typed[4..] {
+    for (field, value) in &typed[5..] {
         if *field != "consent_public" {
             assert!(page.contains(value), "{field} kept: {value}");
         }
@@ -92,11 +93,12 @@ async fn missing_answers_bring_the_form_back_with_every_value() {
     assert!(page.contains("value=\"organization\" checked"));
     assert!(page.contains("value=\"join_meeting\" checked"));
     assert!(page.contains("name=\"consent_public\" value=\"on\" checked"));
+    // For an organization, its name is needed, and a person's name is not.
     assert!(
-        page.contains("href=\"#field-name\""),
-        "the summary links to the field"
+        page.contains("<li><a href=\"#field-organization_name\">Organization Name: "),
+        "the summary names the question and links to it"
     );
-    assert!(page.contains("href=\"#field-organization_name\""));
+    assert!(!page.contains("href=\"#field-name\""));
     assert_ne!(token_in(&page), token, "a fresh token");
     let (records, _) = server.stop().await;
     assert!(records.is_empty());
@@ -117,6 +119,7 @@ async fn a_refused_token_keeps_every_value_and_gives_a_token_to_send_again() {
         (None, t.token_missing),
     ] {
         let mut pairs = vec![
+            ("intent", "sign_and_share"),
             ("sign_as", "individual"),
             ("name", "Mei"),
             ("harm", "Three raids this year."),
@@ -247,7 +250,8 @@ async fn a_store_failure_says_not_saved_and_frees_the_token() {
         .text()
         .await
         .unwrap();
-    let body = valid_form(&token_in(&page), "Ana");
+    let token = token_in(&page);
+    let body = valid_form(&token, "Ana");
     for attempt in 0..2 {
         let response = client
             .post(format!("{base}/sign"))
@@ -259,10 +263,10 @@ async fn a_store_failure_says_not_saved_and_frees_the_token() {
         // Not "thank you" the second time either: the token was given back.
         assert_eq!(response.status(), 503, "attempt {attempt}");
         let page = response.text().await.unwrap();
-        assert!(
-            page.contains(texts("en").unavailable.body),
-            "attempt {attempt}"
-        );
+        // The form comes back with the answers and the same token, which was given back.
+        assert!(page.contains(texts("en").not_saved), "attempt {attempt}");
+        assert!(page.contains("value=\"Ana\""), "attempt {attempt}");
+        assert_eq!(token_in(&page), token, "attempt {attempt}");
         assert!(!page.contains("closed"), "no internals: {page}");
     }
     stop.send(()).unwrap();

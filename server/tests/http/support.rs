@@ -209,6 +209,7 @@ pub fn encode(pairs: &[(&str, &str)]) -> String {
 pub fn valid_form(token: &str, name: &str) -> String {
     encode(&[
         ("token", token),
+        ("intent", "sign_and_share"),
         ("sign_as", "individual"),
         ("name", name),
         ("harm", "They came at night. Ça suffit. 我们受够了。"),
