@@ -322,14 +322,15 @@ async fn check_parts(browser: &Browser, lang: &str, label: &str, problems: &mut 
     }
 }
 
-/// The built-in letter is English: its paragraphs run left to right whatever the page's
-/// direction, so their last lines start at the left edge (on a right-to-left page, inherited
-/// `dir="rtl"` would set them against the right edge, punctuation at the wrong end).
+/// The built-in letter and its questions are English: the letter's paragraphs, and help texts
+/// shown in the campaign's language, run left to right whatever the page's direction, so their
+/// last lines start at the left edge (on a right-to-left page, inherited `dir="rtl"` would set
+/// them against the right edge, punctuation at the wrong end).
 async fn check_letter_direction(browser: &Browser, lang: &str, problems: &mut Vec<String>) {
     let misplaced = browser
         .execute(
             "const out = [];
-             for (const p of document.querySelectorAll('article.letter p')) {
+             for (const p of document.querySelectorAll('article.letter p, .sign p[lang=en]')) {
                const range = document.createRange();
                range.selectNodeContents(p);
                const boxes = [...range.getClientRects()].filter(r => r.width > 0);
@@ -343,7 +344,7 @@ async fn check_letter_direction(browser: &Browser, lang: &str, problems: &mut Ve
         .await;
     if misplaced != json!([]) {
         problems.push(format!(
-            "the letter page, {lang}: letter paragraphs laid out right to left: {misplaced:#}"
+            "the letter page, {lang}: English paragraphs laid out right to left: {misplaced:#}"
         ));
     }
 }
