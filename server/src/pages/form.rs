@@ -36,6 +36,8 @@ struct FormPage<'a> {
     letter_lang: Option<LetterLanguage>,
     letter_html: Words<'a>,
     heading: Words<'a>,
+    /// `dir` for the campaign's words shown as first written.
+    campaign_dir: &'static str,
     notice: Option<String>,
     errors: Vec<ErrorView<'a>>,
     signatures: String,
@@ -110,8 +112,12 @@ pub enum Notice {
 /// One problem, in words, for the summary and next to its field.
 struct ErrorView<'a> {
     field: &'a str,
-    /// The question and the problem, for the summary at the top.
-    summary: String,
+    /// The summary's line is `before`, the question, `after` (which says the problem).
+    before: String,
+    question: &'a str,
+    /// The question's language, when it is not the page's.
+    question_lang: Option<&'a str>,
+    after: String,
     /// The problem alone, next to the question.
     message: String,
 }
@@ -291,13 +297,20 @@ impl Pages<'_> {
             .iter()
             .map(|p| {
                 let message = t.answer_problem(p.problem);
-                let question = questions
-                    .iter()
-                    .find(|(_, q)| q.name == p.field)
-                    .map_or(p.field.as_str(), |(_, q)| q.label.text);
+                let question = questions.iter().find(|(_, q)| q.name == p.field).map_or(
+                    Words {
+                        text: &p.field,
+                        lang: None,
+                    },
+                    |(_, q)| q.label,
+                );
+                let (before, after) = t.error_summary_item(&message);
                 ErrorView {
                     field: &p.field,
-                    summary: t.error_summary_item(question, &message),
+                    before,
+                    question: question.text,
+                    question_lang: question.lang,
+                    after,
                     message,
                 }
             })
@@ -355,6 +368,7 @@ impl Pages<'_> {
             t,
             letter_lang,
             letter_html: words.letter_html(),
+            campaign_dir: words.original_dir(),
             heading: words.form_title().unwrap_or(Words {
                 text: t.sign_heading,
                 lang: None,

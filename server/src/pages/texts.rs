@@ -433,12 +433,20 @@ impl Texts {
         }
     }
 
-    /// One line of the error summary: the question, then what is wrong with its answer.
-    pub fn error_summary_item(&self, question: &str, problem: &str) -> String {
+    /// One line of the error summary, around the question: the words before it and after it
+    /// (with what is wrong with the answer), so that the page can mark the question with its
+    /// own language.
+    pub fn error_summary_item(&self, problem: &str) -> (String, String) {
+        // A private-use character stands for the question; no message contains one.
+        const QUESTION: &str = "\u{e000}";
         let mut args = FluentArgs::new();
-        args.set("question", question);
+        args.set("question", QUESTION);
         args.set("problem", problem);
-        self.format("error-summary-item", &args)
+        let line = self.format("error-summary-item", &args);
+        match line.split_once(QUESTION) {
+            Some((before, after)) => (before.to_owned(), after.to_owned()),
+            None => (String::new(), line),
+        }
     }
 
     /// The languages a support resource works in, as the campaign wrote them.

@@ -49,6 +49,20 @@ impl<'a> CampaignWords<'a> {
         }
     }
 
+    /// `dir` for the campaign's words as first written: right to left for the scripts written
+    /// that way, else left to right.
+    pub fn original_dir(&self) -> &'static str {
+        const RIGHT_TO_LEFT: [&str; 8] = ["ar", "he", "fa", "ur", "yi", "ps", "sd", "ug"];
+        let primary = self.campaign.language().split('-').next().unwrap_or("");
+        match RIGHT_TO_LEFT
+            .iter()
+            .any(|rtl| primary.eq_ignore_ascii_case(rtl))
+        {
+            true => "rtl",
+            false => "ltr",
+        }
+    }
+
     /// Whether the letter is shown as first written, in another language than the page's.
     pub fn letter_untranslated(&self) -> bool {
         self.letter_html().lang.is_some()

@@ -80,7 +80,7 @@ async fn accept_language_chooses_the_page_language() {
         assert!(page.contains(&link), "{link}");
     }
     // The letter and questions stay as the campaign wrote them, marked and said so.
-    assert!(page.contains("<article class=\"letter\" lang=\"en\">"));
+    assert!(page.contains("<article class=\"letter\" lang=\"en\" dir=\"ltr\">"));
     assert!(page.contains(&t.campaign_language_note("English")));
     // A language from Accept-Language stays out of the addresses: the next request carries
     // the same header.
@@ -278,14 +278,39 @@ async fn a_campaigns_own_translation_is_shown_piece_by_piece_with_its_language_m
     assert!(page.contains("<label for=\"field-name\"><span>Votre nom</span>"));
     assert!(page.contains("<label for=\"field-sign_as-0\">À titre individuel</label>"));
     // What the organizers did not translate is shown as written, marked as English.
-    assert!(page.contains("<label for=\"field-sign_as-1\" lang=\"en\">Organization</label>"));
-    assert!(page.contains("<label for=\"field-email\"><span lang=\"en\">Email Address</span>"));
-    assert!(page.contains("<h2 id=\"sign-heading\" lang=\"en\">Stop the racist attacks"));
+    assert!(
+        page.contains(
+            "<label for=\"field-sign_as-1\" lang=\"en\" dir=\"ltr\">Organization</label>"
+        )
+    );
+    assert!(
+        page.contains(
+            "<label for=\"field-email\"><span lang=\"en\" dir=\"ltr\">Email Address</span>"
+        )
+    );
+    assert!(
+        page.contains("<h2 id=\"sign-heading\" lang=\"en\" dir=\"ltr\">Stop the racist attacks")
+    );
     // In English, the original; in Korean, the original with its language marked and a note.
     let (_, english) = get(&server, "/?lang=en", None).await;
     assert!(english.contains("<label for=\"field-name\"><span>Your Name</span>"));
     let (_, korean) = get(&server, "/?lang=ko", None).await;
-    assert!(korean.contains("<article class=\"letter\" lang=\"en\">"));
+    assert!(korean.contains("<article class=\"letter\" lang=\"en\" dir=\"ltr\">"));
     assert!(korean.contains("id=\"letter-language\""));
+    // The error summary marks the question's own language inside the page's sentence.
+    let (status, problems) = post(
+        &server,
+        "/sign?lang=ko",
+        None,
+        encode(&[("intent", "share")]),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        problems.contains(
+            "<li><a href=\"#field-harm\"><span lang=\"en\" dir=\"ltr\">Do you know any harm"
+        ),
+        "{problems}"
+    );
     server.stop().await;
 }
