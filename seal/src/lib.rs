@@ -13,7 +13,9 @@
 //! * `JSON` is UTF-8 JSON produced by this crate, one object:
 //!   `{"v":2,"campaign":"…","campaign_version":"<sha256 hex>","lang":"en","received":"2026-11-28","fields":[…]}`,
 //!   where `campaign_version` is the SHA-256 of the campaign file the form was built from (so
-//!   answers are read against the questions that were asked), and each field
+//!   answers are read against the questions that were asked), an optional `receipt` (after
+//!   `campaign_version`) is the SHA-256 of the withdrawal receipt the person was shown, and
+//!   each field
 //!   is `{"name":"…","kind":"text"|"choice"|"choices"|"consent","value":…}` (a string, a string,
 //!   an array of strings, a boolean). Fields keep the order of the campaign's form, so the first
 //!   record of a campaign gives an export its column order.

@@ -13,6 +13,8 @@ pub struct Submission {
     /// The SHA-256 (hex) of the campaign file the form was built from; `None` in version 1
     /// records, which predate it.
     campaign_version: Option<String>,
+    /// The SHA-256 (hex) of the withdrawal receipt the person was shown, if they were shown one.
+    receipt: Option<String>,
     language: String,
     received: Day,
     fields: Vec<Field>,
@@ -50,6 +52,7 @@ impl Submission {
         Self {
             campaign,
             campaign_version: Some(campaign_version),
+            receipt: None,
             language,
             received,
             fields,
@@ -65,6 +68,19 @@ impl Submission {
     /// in hex. `None` for version 1 records.
     pub fn campaign_version(&self) -> Option<&str> {
         self.campaign_version.as_deref()
+    }
+
+    /// The same submission, carrying the SHA-256 (64 lowercase hex digits) of the withdrawal
+    /// receipt shown to the person. With it, a receipt proves which record is whose, without
+    /// anything on the host able to forge that proof.
+    pub fn with_receipt(mut self, receipt_sha256: String) -> Self {
+        self.receipt = Some(receipt_sha256);
+        self
+    }
+
+    /// The SHA-256 of the person's withdrawal receipt, in hex, if the record carries one.
+    pub fn receipt(&self) -> Option<&str> {
+        self.receipt.as_deref()
     }
 
     /// The language tag the form was filled in, e.g. `en`.
@@ -100,6 +116,7 @@ impl Submission {
             },
             campaign: &self.campaign,
             campaign_version: self.campaign_version.as_deref(),
+            receipt: self.receipt.as_deref(),
             lang: &self.language,
             received: self.received.to_string(),
             fields: self.fields.iter().map(WireFieldRef::from).collect(),
@@ -122,17 +139,18 @@ impl Submission {
         let wire: WireSubmission =
             serde_json::from_slice(json).map_err(|e| Error::Malformed(shape_only(&e)))?;
         match (version.v, &wire.campaign_version) {
-            (1, None) => {}
-            (1, Some(_)) => {
+            (1, None) if wire.receipt.is_none() => {}
+            (1, _) => {
                 return Err(Error::Malformed(
-                    "not a version 1 submission: it has a campaign_version".into(),
+                    "not a version 1 submission: it has a campaign_version or a receipt".into(),
                 ));
             }
-            (_, Some(hash)) if is_sha256_hex(hash) => {}
+            (_, Some(hash))
+                if is_sha256_hex(hash) && wire.receipt.as_deref().is_none_or(is_sha256_hex) => {}
             (_, _) => {
                 return Err(Error::Malformed(format!(
-                    "not a version {FORMAT_VERSION} submission: campaign_version is missing or \
-                     not a SHA-256 in lowercase hex"
+                    "not a version {FORMAT_VERSION} submission: campaign_version is missing, or \
+                     it or receipt is not a SHA-256 in lowercase hex"
                 )));
             }
         }
@@ -140,6 +158,7 @@ impl Submission {
         Ok(Self {
             campaign: wire.campaign,
             campaign_version: wire.campaign_version,
+            receipt: wire.receipt,
             language: wire.lang,
             received,
             fields: wire
@@ -175,6 +194,7 @@ impl Drop for Submission {
     fn drop(&mut self) {
         self.campaign.zeroize();
         self.campaign_version.zeroize();
+        self.receipt.zeroize();
         self.language.zeroize();
         // Field's own Drop wipes each field.
     }
@@ -233,6 +253,8 @@ struct WireSubmissionRef<'a> {
     campaign: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     campaign_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receipt: Option<&'a str>,
     lang: &'a str,
     received: String,
     fields: Vec<WireFieldRef<'a>>,
@@ -276,6 +298,7 @@ struct WireSubmission {
     v: u64,
     campaign: String,
     campaign_version: Option<String>,
+    receipt: Option<String>,
     lang: String,
     received: String,
     fields: Vec<WireField>,
@@ -342,6 +365,10 @@ mod tests {
         );
         assert_eq!(back.expose_fields().len(), 4);
         assert_eq!(back.campaign_version(), Some(VERSION));
+        assert_eq!(back.receipt(), None);
+        let with_receipt = sample().with_receipt("ab".repeat(32));
+        let back = Submission::from_json(&with_receipt.to_json()).unwrap();
+        assert_eq!(back.receipt(), Some("ab".repeat(32).as_str()));
     }
 
     #[test]
@@ -357,7 +384,8 @@ mod tests {
 
     #[test]
     fn a_version_must_match_its_layout() {
-        let cases: [&[u8]; 4] = [
+        let cases: [&[u8]; 5] = [
+            br#"{"v":2,"campaign":"c","campaign_version":"0000000000000000000000000000000000000000000000000000000000000000","receipt":"xyz","lang":"en","received":"2026-11-28","fields":[]}"#,
             br#"{"v":1,"campaign":"c","campaign_version":"00","lang":"en","received":"2026-11-28","fields":[]}"#,
             br#"{"v":2,"campaign":"c","lang":"en","received":"2026-11-28","fields":[]}"#,
             br#"{"v":2,"campaign":"c","campaign_version":"ABC","lang":"en","received":"2026-11-28","fields":[]}"#,
