@@ -87,6 +87,9 @@ short-of-space = Sus respuestas no se pudieron guardar en este momento: al servi
 
 thanks-title = Gracias
 thanks-body = Sus respuestas llegaron y se cifraron enseguida, así que solo quienes organizan esta carta pueden leerlas. Ya puede cerrar esta página.
+receipt-heading = Su comprobante
+receipt-body = Con este comprobante puede retirar lo que envió, en la página «{ withdraw-title }». Guárdelo en un lugar seguro, o no lo guarde: cualquier persona que lo tenga puede retirar sus respuestas, y nada más en este sitio las relaciona con usted.
+receipt-link = Retirar lo que envió
 support-heading = Si necesita apoyo
 support-languages = Idiomas: { $languages }
 bad-request-title = No se pudo leer el formulario
@@ -125,9 +128,31 @@ privacy-stored-heading = Qué se guarda
 privacy-stored-body = Las respuestas que envía, cifradas, y el día en que llegaron. Nada más: ni su dirección de internet, ni su dispositivo o navegador, ni la hora. Este sitio no pone cookies, no usa scripts y no carga nada de otros sitios web.
 privacy-public-body = Su nombre o el de su organización solo aparece en público si marca la casilla que lo dice. Lo que cuente sobre lo que pasó solo se cita si marca la casilla que lo permite, y nunca junto a su nombre.
 privacy-kept-heading = Cuánto tiempo se guarda
-privacy-kept-body = Las respuestas cifradas se quedan en el servidor hasta que quienes organizan la carta las borren.
+privacy-kept-body = Las respuestas cifradas se quedan en el servidor hasta que quienes organizan la carta las recojan y las borren de ahí.
+privacy-kept-days = Las respuestas cifradas se quedan en el servidor hasta que quienes organizan la carta las recojan, y como máximo { $days } días (contados en semanas completas) después de llegar.
 privacy-withdraw-heading = Retirar lo que envió
 privacy-withdraw-contact = Para retirar su firma o lo que contó, póngase en contacto con quienes organizan la carta: { $contact }
 privacy-withdraw-no-contact = Para retirar su firma o lo que contó, póngase en contacto con una de las personas que organizan la carta, nombradas arriba.
+privacy-withdraw-receipt = Después de enviar el formulario, se le muestra un comprobante. Con él puede retirar su firma o lo que contó, en la página «{ withdraw-title }»: sus respuestas se borran de este sitio, y quienes organizan la carta borran su copia y quitan su nombre de cualquier lista pública.
 privacy-device-heading = En un teléfono o una computadora compartidos
 privacy-leave-body = El enlace «{ leave-quickly }», arriba en cada página, abre al instante un sitio web común en esta pestaña.
+
+## Taking back what was sent (/withdraw)
+
+withdraw-title = Retirar lo que envió
+withdraw-body = Escriba el comprobante que se le mostró después de enviar el formulario. Así sus respuestas se borran de este sitio, y quienes organizan la carta borran su copia y quitan su nombre de cualquier lista pública la próxima vez que recojan las respuestas.
+withdraw-label = Comprobante
+withdraw-help = 32 letras y números, como se mostraron después de enviar; no importan los espacios, los guiones ni las mayúsculas o minúsculas.
+withdraw-submit = Retirar
+withdraw-done-title = Gracias
+withdraw-done-body = Si este comprobante corresponde a respuestas enviadas aquí, ya se retiraron: se borraron de este sitio, y quienes organizan la carta borrarán su copia y quitarán su nombre de cualquier lista pública. Por su seguridad, esta página dice lo mismo tanto si el comprobante coincidió como si no.
+withdraw-bad = Esto no parece un comprobante: un comprobante tiene 32 letras y números, en grupos de cuatro. Por favor, revíselo e inténtelo de nuevo.
+
+## The public list of signatories (/signatories)
+
+signatories-title = Quién ha firmado públicamente
+signatories-intro = Estas personas y organizaciones firmaron la carta y pidieron aparecer en la lista.
+signatories-link = Ver quién ha firmado públicamente
+signatories-previous = Página anterior
+signatories-next = Página siguiente
+signatories-page = Página { $page } de { $pages }

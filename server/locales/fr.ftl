@@ -87,6 +87,9 @@ short-of-space = Vos réponses n’ont pas pu être enregistrées pour le moment
 
 thanks-title = Merci
 thanks-body = Vos réponses sont arrivées et ont été chiffrées aussitôt : seules les personnes qui organisent cette lettre peuvent les lire. Vous pouvez fermer cette page.
+receipt-heading = Votre reçu
+receipt-body = Avec ce reçu, vous pouvez retirer ce que vous avez envoyé, sur la page « { withdraw-title } ». Gardez-le dans un endroit sûr, ou ne le gardez pas du tout : toute personne qui l’a peut retirer vos réponses, et rien d’autre sur ce site ne les relie à vous.
+receipt-link = Retirer ce que vous avez envoyé
 support-heading = Si vous avez besoin de soutien
 support-languages = Langues : { $languages }
 bad-request-title = Le formulaire n’a pas pu être lu
@@ -125,9 +128,31 @@ privacy-stored-heading = Ce qui est gardé
 privacy-stored-body = Les réponses que vous envoyez, chiffrées, et le jour de leur arrivée. Rien d’autre : ni votre adresse internet, ni votre appareil ou votre navigateur, ni l’heure. Ce site ne dépose aucun cookie, n’exécute aucun script et ne charge rien depuis d’autres sites.
 privacy-public-body = Votre nom ou celui de votre organisation n’est rendu public que si vous cochez la case prévue pour cela. Ce que vous racontez sur ce qui s’est passé n’est cité que si vous cochez la case qui le permet, et jamais avec votre nom.
 privacy-kept-heading = Combien de temps c’est gardé
-privacy-kept-body = Les réponses chiffrées restent sur le serveur jusqu’à ce que les personnes qui organisent la lettre les suppriment.
+privacy-kept-body = Les réponses chiffrées restent sur le serveur jusqu’à ce que les personnes qui organisent la lettre les récupèrent et les en suppriment.
+privacy-kept-days = Les réponses chiffrées restent sur le serveur jusqu’à ce que les personnes qui organisent la lettre les récupèrent, et au plus { $days } jours (comptés en semaines entières) après leur arrivée.
 privacy-withdraw-heading = Retirer ce que vous avez envoyé
 privacy-withdraw-contact = Pour retirer votre signature ou ce que vous avez raconté, contactez les personnes qui organisent la lettre : { $contact }
 privacy-withdraw-no-contact = Pour retirer votre signature ou ce que vous avez raconté, contactez l’une des personnes qui organisent la lettre, nommées plus haut.
+privacy-withdraw-receipt = Après l’envoi du formulaire, un reçu vous est montré. Avec ce reçu, vous pouvez retirer votre signature ou ce que vous avez raconté, sur la page « { withdraw-title } » : vos réponses sont supprimées de ce site, et les personnes qui organisent la lettre suppriment leur copie et retirent votre nom de toute liste publique.
 privacy-device-heading = Sur un téléphone ou un ordinateur partagé
 privacy-leave-body = Le lien « { leave-quickly } », en haut de chaque page, ouvre tout de suite un site ordinaire dans cet onglet.
+
+## Taking back what was sent (/withdraw)
+
+withdraw-title = Retirer ce que vous avez envoyé
+withdraw-body = Entrez le reçu qui vous a été montré après l’envoi du formulaire. Vos réponses sont alors supprimées de ce site, et les personnes qui organisent la lettre suppriment leur copie et retirent votre nom de toute liste publique la prochaine fois qu’elles récupèrent les réponses.
+withdraw-label = Reçu
+withdraw-help = 32 lettres et chiffres, comme affichés après l’envoi ; les espaces, les tirets, les majuscules et les minuscules ne comptent pas.
+withdraw-submit = Retirer
+withdraw-done-title = Merci
+withdraw-done-body = Si ce reçu correspond à des réponses envoyées ici, elles ont été retirées : supprimées de ce site, et les personnes qui organisent la lettre supprimeront leur copie et retireront votre nom de toute liste publique. Pour votre sécurité, cette page dit la même chose, que le reçu corresponde ou non.
+withdraw-bad = Cela ne ressemble pas à un reçu : un reçu compte 32 lettres et chiffres, en groupes de quatre. Veuillez le vérifier et réessayer.
+
+## The public list of signatories (/signatories)
+
+signatories-title = Qui a signé publiquement
+signatories-intro = Ces personnes et ces organisations ont signé la lettre et ont demandé à figurer sur la liste.
+signatories-link = Voir qui a signé publiquement
+signatories-previous = Page précédente
+signatories-next = Page suivante
+signatories-page = Page { $page } sur { $pages }

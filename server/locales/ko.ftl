@@ -81,6 +81,9 @@ short-of-space = 지금은 답변을 저장할 수 없습니다. 서버의 저�
 
 thanks-title = 감사합니다
 thanks-body = 답변이 도착하여 바로 암호화되었습니다. 이 서한의 주최 측만 읽을 수 있습니다. 이제 이 페이지를 닫으셔도 됩니다.
+receipt-heading = 접수번호
+receipt-body = 이 접수번호가 있으면 “{ withdraw-title }” 페이지에서 보낸 내용을 취소할 수 있습니다. 안전한 곳에 보관하시거나, 아예 보관하지 않으셔도 됩니다. 이 번호를 가진 사람은 누구나 답변을 취소할 수 있고, 이 사이트의 다른 어떤 정보로도 답변과 본인을 연결할 수 없습니다.
+receipt-link = 보낸 내용 취소하기
 support-heading = 도움이 필요하시면
 support-languages = 지원 언어: { $languages }
 bad-request-title = 양식을 읽을 수 없습니다
@@ -116,9 +119,31 @@ privacy-stored-heading = 보관되는 정보
 privacy-stored-body = 보내신 답변(암호화된 상태)과 답변이 도착한 날짜뿐입니다. 그 밖에는 아무것도 보관하지 않습니다. 인터넷 주소, 기기나 브라우저, 보낸 시각도 보관하지 않습니다. 이 사이트는 쿠키를 만들지 않고, 스크립트를 실행하지 않으며, 다른 웹사이트에서 아무것도 불러오지 않습니다.
 privacy-public-body = 이름이나 단체명은 공개에 동의하는 칸에 체크하신 경우에만 공개됩니다. 있었던 일에 대해 이야기하신 내용은 인용을 허락하는 칸에 체크하신 경우에만 인용되며, 이름과 함께 인용되는 일은 절대 없습니다.
 privacy-kept-heading = 보관 기간
-privacy-kept-body = 암호화된 답변은 주최 측이 삭제할 때까지 서버에 남아 있습니다.
+privacy-kept-body = 암호화된 답변은 주최 측이 가져가서 서버에서 삭제할 때까지 서버에 남아 있습니다.
+privacy-kept-days = 암호화된 답변은 주최 측이 가져갈 때까지 서버에 남아 있습니다. 다만 도착한 뒤 최대 { $days }일(주 단위로 계산)까지만 남아 있습니다.
 privacy-withdraw-heading = 보낸 내용 취소하기
 privacy-withdraw-contact = 서명이나 이야기하신 내용을 취소하려면 주최 측에 연락해 주세요: { $contact }
 privacy-withdraw-no-contact = 서명이나 이야기하신 내용을 취소하려면 위에 적힌 주최 측 중 한 곳에 연락해 주세요.
+privacy-withdraw-receipt = 양식을 보내면 접수번호가 표시됩니다. 이 번호로 “{ withdraw-title }” 페이지에서 서명이나 이야기하신 내용을 취소할 수 있습니다. 답변은 이 사이트에서 삭제되고, 주최 측도 가지고 있는 사본을 삭제하며 공개 명단에서 이름을 뺍니다.
 privacy-device-heading = 함께 쓰는 휴대폰이나 컴퓨터에서
 privacy-leave-body = 모든 페이지 맨 위에 있는 “{ leave-quickly }” 링크를 누르면 이 탭에서 바로 평범한 웹사이트가 열립니다.
+
+## Taking back what was sent (/withdraw)
+
+withdraw-title = 보낸 내용 취소하기
+withdraw-body = 양식을 보낸 뒤 표시된 접수번호를 입력해 주세요. 그러면 답변이 이 사이트에서 삭제됩니다. 주최 측도 다음에 답변을 가져갈 때 가지고 있는 사본을 삭제하고 공개 명단에서 이름을 뺍니다.
+withdraw-label = 접수번호
+withdraw-help = 보낸 뒤 표시된 글자와 숫자 32개입니다. 띄어쓰기, 하이픈, 대문자와 소문자는 상관없습니다.
+withdraw-submit = 취소하기
+withdraw-done-title = 감사합니다
+withdraw-done-body = 이 접수번호가 이곳에서 보낸 답변의 번호라면, 그 답변은 취소되었습니다. 이 사이트에서 삭제되었고, 주최 측도 가지고 있는 사본을 삭제하고 공개 명단에서 이름을 뺄 것입니다. 안전을 위해 이 페이지는 접수번호가 맞든 맞지 않든 똑같은 내용을 보여 줍니다.
+withdraw-bad = 접수번호가 아닌 것 같습니다. 접수번호는 글자와 숫자 32개로, 네 개씩 묶여 있습니다. 확인한 뒤 다시 시도해 주세요.
+
+## The public list of signatories (/signatories)
+
+signatories-title = 공개적으로 서명한 사람들
+signatories-intro = 다음 개인과 단체가 서한에 서명하고 명단에 이름을 올려 달라고 요청했습니다.
+signatories-link = 공개적으로 서명한 사람들 보기
+signatories-previous = 이전 페이지
+signatories-next = 다음 페이지
+signatories-page = { $pages }페이지 중 { $page }페이지

@@ -81,6 +81,9 @@ short-of-space = Hiện chưa thể lưu câu trả lời của bạn: máy ch�
 
 thanks-title = Xin cảm ơn
 thanks-body = Câu trả lời của bạn đã đến nơi và được mã hóa ngay, nên chỉ những người tổ chức lá thư này mới đọc được. Bây giờ bạn có thể đóng trang này.
+receipt-heading = Biên nhận của bạn
+receipt-body = Với biên nhận này, bạn có thể rút lại những gì đã gửi, ở trang “{ withdraw-title }”. Hãy cất nó ở nơi an toàn, hoặc không giữ lại cũng được: bất kỳ ai có biên nhận này đều có thể rút lại câu trả lời của bạn, và không có gì khác trên trang này nối những câu trả lời đó với bạn.
+receipt-link = Rút lại những gì bạn đã gửi
 support-heading = Nếu bạn cần hỗ trợ
 support-languages = Ngôn ngữ: { $languages }
 bad-request-title = Không đọc được biểu mẫu
@@ -116,9 +119,31 @@ privacy-stored-heading = Những gì được lưu giữ
 privacy-stored-body = Các câu trả lời bạn gửi, đã được mã hóa, và ngày chúng đến nơi. Ngoài ra không có gì khác: không có địa chỉ internet, không có thiết bị hay trình duyệt của bạn, không có giờ gửi. Trang này không đặt cookie, không chạy script và không tải gì từ các trang web khác.
 privacy-public-body = Tên của bạn hoặc tên tổ chức của bạn chỉ được công khai nếu bạn đánh dấu vào ô cho phép điều đó. Những gì bạn kể về chuyện đã xảy ra chỉ được trích dẫn nếu bạn đánh dấu vào ô cho phép, và không bao giờ kèm theo tên của bạn.
 privacy-kept-heading = Được lưu giữ trong bao lâu
-privacy-kept-body = Các câu trả lời đã mã hóa được giữ trên máy chủ cho đến khi những người tổ chức xóa chúng.
+privacy-kept-body = Các câu trả lời đã mã hóa được giữ trên máy chủ cho đến khi những người tổ chức lấy về và xóa chúng khỏi máy chủ.
+privacy-kept-days = Các câu trả lời đã mã hóa được giữ trên máy chủ cho đến khi những người tổ chức lấy về, và lâu nhất là { $days } ngày (tính theo tuần trọn vẹn) kể từ khi đến nơi.
 privacy-withdraw-heading = Rút lại những gì bạn đã gửi
 privacy-withdraw-contact = Để rút lại chữ ký hoặc những gì bạn đã kể, hãy liên hệ với những người tổ chức: { $contact }
 privacy-withdraw-no-contact = Để rút lại chữ ký hoặc những gì bạn đã kể, hãy liên hệ với một trong những người tổ chức có tên ở trên.
+privacy-withdraw-receipt = Sau khi bạn gửi biểu mẫu, bạn sẽ thấy một biên nhận. Với biên nhận đó, bạn có thể rút lại chữ ký hoặc những gì bạn đã kể, ở trang “{ withdraw-title }”: câu trả lời của bạn bị xóa khỏi trang này, và những người tổ chức xóa bản sao của họ và xóa tên bạn khỏi mọi danh sách công khai.
 privacy-device-heading = Khi dùng chung điện thoại hoặc máy tính
 privacy-leave-body = Đường liên kết “{ leave-quickly }” ở đầu mỗi trang sẽ mở ngay một trang web bình thường trong thẻ này.
+
+## Taking back what was sent (/withdraw)
+
+withdraw-title = Rút lại những gì bạn đã gửi
+withdraw-body = Nhập biên nhận bạn đã thấy sau khi gửi biểu mẫu. Khi đó, câu trả lời của bạn bị xóa khỏi trang này, và vào lần tới lấy câu trả lời về, những người tổ chức sẽ xóa bản sao của họ và xóa tên bạn khỏi mọi danh sách công khai.
+withdraw-label = Biên nhận
+withdraw-help = 32 chữ cái và chữ số, như đã hiện sau khi gửi; khoảng trắng, dấu gạch ngang hay chữ hoa, chữ thường đều không sao.
+withdraw-submit = Rút lại
+withdraw-done-title = Xin cảm ơn
+withdraw-done-body = Nếu biên nhận này thuộc về câu trả lời đã gửi ở đây, thì câu trả lời đó đã được rút lại: đã bị xóa khỏi trang này, và những người tổ chức sẽ xóa bản sao của họ và xóa tên bạn khỏi mọi danh sách công khai. Để giữ an toàn cho bạn, trang này luôn báo giống nhau, dù biên nhận có khớp hay không.
+withdraw-bad = Đây có vẻ không phải là biên nhận: biên nhận gồm 32 chữ cái và chữ số, chia thành từng nhóm bốn ký tự. Vui lòng kiểm tra lại và thử lần nữa.
+
+## The public list of signatories (/signatories)
+
+signatories-title = Những người đã ký tên công khai
+signatories-intro = Những cá nhân và tổ chức này đã ký tên vào thư và muốn có tên trong danh sách.
+signatories-link = Xem những người đã ký tên công khai
+signatories-previous = Trang trước
+signatories-next = Trang sau
+signatories-page = Trang { $page } trên { $pages }

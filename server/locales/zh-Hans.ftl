@@ -81,6 +81,9 @@ short-of-space = 您的回答暂时无法保存：服务器的存储空间不足
 
 thanks-title = 谢谢您
 thanks-body = 您的回答已送达并立即加密，只有这封信的组织者能够阅读。您现在可以关闭此页面。
+receipt-heading = 您的回执
+receipt-body = 凭这份回执，您可以在“{ withdraw-title }”页面撤回您提交的内容。请把它保存在安全的地方，或者干脆不要保存：任何拿到它的人都可以撤回您的回答，而本网站上没有其他任何东西能把这些回答和您联系起来。
+receipt-link = 撤回您提交的内容
 support-heading = 如果您需要帮助
 support-languages = 语言：{ $languages }
 bad-request-title = 无法读取表单
@@ -116,9 +119,31 @@ privacy-stored-heading = 保存哪些内容
 privacy-stored-body = 您提交的回答（已加密），以及回答送达的日期。除此以外什么都不保存：不保存您的网络地址，不保存您的设备或浏览器，也不保存具体时间。本网站不设置 Cookie，不运行脚本，也不从其他网站加载任何内容。
 privacy-public-body = 只有当您勾选了同意公开的选框时，您的名字或机构名称才会被公开列出。只有当您勾选了允许引用的选框时，您讲述的经历才会被引用，而且绝不会附上您的名字。
 privacy-kept-heading = 保存多久
-privacy-kept-body = 加密的回答会一直保存在服务器上，直到组织者删除为止。
+privacy-kept-body = 加密的回答会一直保存在服务器上，直到组织者取走并从服务器上删除为止。
+privacy-kept-days = 加密的回答会一直保存在服务器上，直到组织者取走为止；从送达起最多保存 { $days } 天（按整周计算）。
 privacy-withdraw-heading = 撤回您提交的内容
 privacy-withdraw-contact = 如需撤回您的签名或您讲述的经历，请联系组织者：{ $contact }
 privacy-withdraw-no-contact = 如需撤回您的签名或您讲述的经历，请联系上面列出的任何一位组织者。
+privacy-withdraw-receipt = 提交表单后，您会看到一份回执。凭这份回执，您可以在“{ withdraw-title }”页面撤回您的签名或您讲述的经历：您的回答会从本网站删除，组织者也会删除他们手中的副本，并从任何公开名单中去掉您的名字。
 privacy-device-heading = 共用手机或电脑时
 privacy-leave-body = 每个页面顶部的“{ leave-quickly }”链接会立即在这个标签页中打开一个普通网站。
+
+## Taking back what was sent (/withdraw)
+
+withdraw-title = 撤回您提交的内容
+withdraw-body = 请输入您提交表单后看到的回执。您的回答随即会从本网站删除；组织者下次取走回答时，也会删除他们手中的副本，并从任何公开名单中去掉您的名字。
+withdraw-label = 回执
+withdraw-help = 提交后显示的 32 个字母和数字；空格、连字符和大小写都没有关系。
+withdraw-submit = 撤回
+withdraw-done-title = 谢谢您
+withdraw-done-body = 如果这份回执属于在这里提交的回答，这些回答已经撤回：已从本网站删除，组织者也会删除他们手中的副本，并从任何公开名单中去掉您的名字。为了您的安全，无论回执是否对得上，本页面显示的内容都一样。
+withdraw-bad = 这看起来不像回执：回执由 32 个字母和数字组成，每四个一组。请检查后再试一次。
+
+## The public list of signatories (/signatories)
+
+signatories-title = 公开签名的人
+signatories-intro = 以下个人和机构签署了这封信，并要求公开列出名字。
+signatories-link = 查看公开签名的人
+signatories-previous = 上一页
+signatories-next = 下一页
+signatories-page = 第 { $page } 页，共 { $pages } 页

@@ -81,6 +81,9 @@ short-of-space = 您的回答暫時無法儲存：伺服器的儲存空間不足
 
 thanks-title = 謝謝您
 thanks-body = 您的回答已送達並立即加密，只有這封信的發起人能夠閱讀。您現在可以關閉此網頁。
+receipt-heading = 您的回執
+receipt-body = 憑這份回執，您可以在「{ withdraw-title }」網頁撤回您送出的內容。請把它保存在安全的地方，或者乾脆不要保存：任何拿到它的人都可以撤回您的回答，而本網站上沒有其他任何東西能把這些回答和您連結起來。
+receipt-link = 撤回您送出的內容
 support-heading = 如果您需要協助
 support-languages = 語言：{ $languages }
 bad-request-title = 無法讀取表單
@@ -116,9 +119,31 @@ privacy-stored-heading = 保存哪些內容
 privacy-stored-body = 您送出的回答（已加密），以及回答送達的日期。除此之外什麼都不保存：不保存您的網路位址，不保存您的裝置或瀏覽器，也不保存具體時間。本網站不設定 Cookie，不執行指令碼，也不從其他網站載入任何內容。
 privacy-public-body = 只有當您勾選了同意公開的方塊時，您的名字或團體名稱才會公開列出。只有當您勾選了允許引用的方塊時，您講述的經歷才會被引用，而且絕不會附上您的名字。
 privacy-kept-heading = 保存多久
-privacy-kept-body = 加密的回答會一直保存在伺服器上，直到發起人刪除為止。
+privacy-kept-body = 加密的回答會一直保存在伺服器上，直到發起人取走並從伺服器上刪除為止。
+privacy-kept-days = 加密的回答會一直保存在伺服器上，直到發起人取走為止；從送達起最多保存 { $days } 天（以整週計算）。
 privacy-withdraw-heading = 撤回您送出的內容
 privacy-withdraw-contact = 如需撤回您的簽名或您講述的經歷，請聯絡發起人：{ $contact }
 privacy-withdraw-no-contact = 如需撤回您的簽名或您講述的經歷，請聯絡上面列出的任何一位發起人。
+privacy-withdraw-receipt = 送出表單後，您會看到一份回執。憑這份回執，您可以在「{ withdraw-title }」網頁撤回您的簽名或您講述的經歷：您的回答會從本網站刪除，發起人也會刪除他們手中的副本，並從任何公開名單中移除您的名字。
 privacy-device-heading = 共用手機或電腦時
 privacy-leave-body = 每個網頁頂端的「{ leave-quickly }」連結會立即在這個分頁中開啟一個普通網站。
+
+## Taking back what was sent (/withdraw)
+
+withdraw-title = 撤回您送出的內容
+withdraw-body = 請輸入您送出表單後看到的回執。您的回答隨即會從本網站刪除；發起人下次取走回答時，也會刪除他們手中的副本，並從任何公開名單中移除您的名字。
+withdraw-label = 回執
+withdraw-help = 送出後顯示的 32 個字母和數字；空格、連字號和大小寫都沒有關係。
+withdraw-submit = 撤回
+withdraw-done-title = 謝謝您
+withdraw-done-body = 如果這份回執屬於在這裡送出的回答，這些回答已經撤回：已從本網站刪除，發起人也會刪除他們手中的副本，並從任何公開名單中移除您的名字。為了您的安全，無論回執是否相符，本網頁顯示的內容都一樣。
+withdraw-bad = 這看起來不像回執：回執由 32 個字母和數字組成，每四個一組。請檢查後再試一次。
+
+## The public list of signatories (/signatories)
+
+signatories-title = 公開簽名的人
+signatories-intro = 以下個人和團體簽署了這封信，並要求公開列出名字。
+signatories-link = 查看公開簽名的人
+signatories-previous = 上一頁
+signatories-next = 下一頁
+signatories-page = 第 { $page } 頁，共 { $pages } 頁
