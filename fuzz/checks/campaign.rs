@@ -3,7 +3,7 @@
 // `include!` this file, next to `form.rs` (whose checks it reuses), inside a module. Items
 // only: an included file cannot carry inner attributes or `//!` comments.
 
-use sealform_server::Error;
+use sealform_server::campaign::Error;
 use sealform_server::campaign::MAX_LENGTH_LIMIT;
 
 /// The name campaign files are checked under.

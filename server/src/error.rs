@@ -122,3 +122,18 @@ pub enum Error {
     #[error("could not seal a submission: {0}")]
     Seal(String),
 }
+
+/// A campaign that cannot be loaded stops the server at start-up, with the campaign crate's own
+/// message (the file, the line and the fix), word for word.
+impl From<sealform_campaign::Error> for Error {
+    fn from(err: sealform_campaign::Error) -> Self {
+        match err {
+            sealform_campaign::Error::CampaignRead { path, reason } => {
+                Error::CampaignRead { path, reason }
+            }
+            sealform_campaign::Error::Campaign { path, line, reason } => {
+                Error::Campaign { path, line, reason }
+            }
+        }
+    }
+}

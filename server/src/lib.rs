@@ -10,7 +10,7 @@
 
 pub mod app_error;
 pub mod body;
-pub mod campaign;
+pub use sealform_campaign as campaign;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use sealform_server::Error;
+use sealform_server::campaign::Error;
 use sealform_server::campaign::*;
 
 /// The original sign-on form's text, as copied from the web, that the built-in campaign

@@ -52,9 +52,14 @@
 //! ```
 
 //!
-//! The model lives here; [`file`] reads and checks the TOML, [`letter`] renders the letter's
-//! Markdown.
+//! The model lives here; `file.rs` reads and checks the TOML, `letter.rs` renders the letter's
+//! Markdown, and [`Error`] says why a file was refused.
+//!
+//! This crate is the model alone: the server serves it, the key tool reads campaign files kept
+//! beside the records to show answers as the form asked them. It holds no submission, and pulls
+//! in no web framework, store or async runtime.
 
+mod error;
 mod file;
 mod letter;
 
@@ -65,7 +70,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::Error;
+pub use error::Error;
 
 /// The version of a campaign file: the SHA-256 of its bytes, in lowercase hex.
 fn version_of(text: &str) -> String {
@@ -74,7 +79,9 @@ fn version_of(text: &str) -> String {
 
 /// The name the built-in campaign's errors are reported under.
 const BUILTIN_SOURCE: &str = "campaigns/open-letter.toml (built in)";
-const BUILTIN_TOML: &str = include_str!("../../campaigns/open-letter.toml");
+/// The built-in campaign's file lives with the server that serves it, where operators copy it
+/// from to write their own.
+const BUILTIN_TOML: &str = include_str!("../../server/campaigns/open-letter.toml");
 
 /// The hidden input carrying the form token. Reserved: no question may take this name.
 pub const TOKEN_FIELD: &str = "token";
