@@ -375,6 +375,7 @@ impl RawCampaign {
         Ok(Campaign {
             id: self.id.into_inner(),
             version: version_of(text),
+            source_text: text.to_owned(),
             title: self.title.into_inner(),
             language: self.language.into_inner(),
             form_title,

@@ -108,6 +108,8 @@ const ENCODED_BYTES_PER_CHAR: usize = 12;
 pub struct Campaign {
     id: String,
     version: String,
+    /// The campaign file's text, as loaded: what organizers fetch to read records against.
+    source_text: String,
     title: String,
     language: String,
     form_title: Option<String>,
@@ -376,6 +378,11 @@ impl Campaign {
     /// are read against the questions that were asked.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// The campaign file's text, exactly as loaded; its SHA-256 is [`Campaign::version`].
+    pub fn source_text(&self) -> &str {
+        &self.source_text
     }
 
     /// The form's heading, when the campaign gives one.

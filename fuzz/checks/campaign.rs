@@ -64,7 +64,7 @@ fn check_loaded(campaign: &Campaign) {
         blank.contains(campaign.letter_html()),
         "the letter is not on its page"
     );
-    pages::thanks_page(campaign);
+    pages::thanks_page(campaign, &sealform_server::receipt::Receipt::random());
     pages::message_page(campaign, t.bad_request.title, t.bad_request.body);
     pages::rate_limited_page(campaign, 61);
 

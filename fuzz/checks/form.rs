@@ -377,6 +377,7 @@ fn form_page(campaign: &Campaign, input: &FormInput, problems: &[FieldProblem]) 
             notice: None,
             token: FORM_TOKEN,
             signatures: 0,
+            public_list: false,
         },
     )
 }

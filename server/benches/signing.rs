@@ -23,7 +23,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::{get, post};
 use seal::{Day, Field, FieldValue, RecipientSet, Submission};
-use sealform_server::store::{Counted, Store};
+use sealform_server::store::{Beside, Counted, Store, week_of};
 
 /// Signatures per round.
 const SIGNATURES: usize = 1_500;
@@ -196,8 +196,12 @@ async fn seal_and_store(
         .store
         .put(
             record,
-            ceiling.recipients.fingerprint(),
-            Counted::AsSignature,
+            Beside {
+                recipients: ceiling.recipients.fingerprint(),
+                counted: Counted::AsSignature,
+                receipt: None,
+                week: week_of(std::time::SystemTime::now()),
+            },
         )
         .await
         .unwrap();

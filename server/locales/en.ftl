@@ -113,6 +113,9 @@ short-of-space = Your answers could not be saved just now: the server is short o
 
 thanks-title = Thank you
 thanks-body = Your answers arrived and were encrypted at once, so only the organizers of this letter can read them. You can close this page now.
+receipt-heading = Your receipt
+receipt-body = With this receipt you can take back what you sent, on the page “{ withdraw-title }”. Keep it somewhere safe, or do not keep it at all: anyone who has it can take your answers back, and nothing else on this site links them to you.
+receipt-link = Take back what you sent
 support-heading = If you need support
 # $languages: the languages a support service works in, as the campaign wrote them.
 support-languages = Languages: { $languages }
@@ -153,10 +156,35 @@ privacy-stored-heading = What is kept
 privacy-stored-body = The answers you send, encrypted, and the day they arrived. Nothing else: not your internet address, not your device or browser, not the time of day. This site sets no cookies, runs no scripts and loads nothing from other websites.
 privacy-public-body = Your name or organization is listed publicly only if you tick the box that says so. What you share about what happened is quoted only if you tick the box that allows it, and never with your name.
 privacy-kept-heading = How long it is kept
-privacy-kept-body = The encrypted answers stay on the server until the organizers delete them.
+privacy-kept-body = The encrypted answers stay on the server until the organizers collect them and delete them from it.
+# $days: a number (already grouped), the retention the server is configured with.
+privacy-kept-days = The encrypted answers stay on the server until the organizers collect them, and at most { $days } days (counted in whole weeks) after they arrive.
 privacy-withdraw-heading = Taking back what you sent
 # $contact: how to reach the organizers, as the campaign wrote it.
 privacy-withdraw-contact = To take back your signature or what you shared, contact the organizers: { $contact }
 privacy-withdraw-no-contact = To take back your signature or what you shared, contact one of the organizers named above.
+privacy-withdraw-receipt = After you send the form, you are shown a receipt. With it you can take back your signature or what you shared, on the page “{ withdraw-title }”: your answers are deleted from this site, and the organizers delete their copy and any public listing.
 privacy-device-heading = On a shared phone or computer
 privacy-leave-body = The “{ leave-quickly }” link at the top of every page opens an ordinary website in this tab at once.
+
+## Taking back what was sent (/withdraw)
+
+withdraw-title = Take back what you sent
+withdraw-body = Enter the receipt you were shown after sending the form. Your answers are then deleted from this site, and the organizers delete their copy and any public listing when they next collect the answers.
+withdraw-label = Receipt
+withdraw-help = 32 letters and digits, as shown after sending; spaces, hyphens and letter case do not matter.
+withdraw-submit = Take back
+withdraw-done-title = Thank you
+# The same answer whether or not the receipt matched, so the page reveals nothing.
+withdraw-done-body = If this receipt belongs to answers sent here, they have been taken back: deleted from this site, and the organizers will delete their copy and remove any public listing. For your safety, this page says the same whether or not the receipt matched.
+withdraw-bad = This does not look like a receipt: a receipt has 32 letters and digits, in groups of four. Please check it and try again.
+
+## The public list of signatories (/signatories)
+
+signatories-title = Who has signed publicly
+signatories-intro = These people and organizations signed the letter and asked to be listed.
+signatories-link = See who has signed publicly
+signatories-previous = Previous page
+signatories-next = Next page
+# $page and $pages: numbers, already grouped.
+signatories-page = Page { $page } of { $pages }

@@ -41,6 +41,8 @@ pub enum AppError {
     SealFailed,
     /// The campaign is closed: the form is no longer taken (→ 410).
     Closed,
+    /// The store could not save a withdrawal (→ 503).
+    Unavailable,
     /// There is no page at this address (→ 404).
     NotFound,
     /// The request line and headers are larger than the server reads (→ 431).
@@ -59,6 +61,7 @@ impl AppError {
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::SealFailed | Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Closed => StatusCode::GONE,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
         }
@@ -223,6 +226,7 @@ mod tests {
             ),
             (AppError::SealFailed, 500),
             (AppError::Closed, 410),
+            (AppError::Unavailable, 503),
             (AppError::NotFound, 404),
             (AppError::Internal, 500),
             (AppError::HeadersTooLarge, 431),

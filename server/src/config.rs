@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -71,6 +72,8 @@ pub struct Config {
     pub onion_listen: Option<SocketAddr>,
     /// The site's onion address (`….onion`), for the `Onion-Location` header.
     pub onion_address: Option<String>,
+    /// Records older than this many days are deleted from the host; `None` keeps them.
+    pub delete_after_days: Option<u32>,
 }
 
 impl Config {
@@ -174,6 +177,7 @@ impl Config {
                 .as_deref()
                 .map(check_onion_address)
                 .transpose()?,
+            delete_after_days: settings.delete_after_days.map(NonZeroU32::get),
         })
     }
 }

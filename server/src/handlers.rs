@@ -7,7 +7,7 @@
 
 use std::time::SystemTime;
 
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -15,7 +15,11 @@ use crate::app_error::{AppError, PageLanguage};
 use crate::body;
 use crate::form::{FieldProblem, FormInput};
 use crate::pages::{self, FormView, Notice, Pages};
+use zeroize::Zeroizing;
+
+use crate::organizer;
 use crate::rate_limit::Limited;
+use crate::receipt::Receipt;
 use crate::response::{OwnAnswer, html, html_with_answers};
 use crate::state::AppState;
 use crate::submit::{self, Outcome};
@@ -71,8 +75,89 @@ pub async fn privacy(
 ) -> Response {
     html(
         StatusCode::OK,
-        Pages::new(state.campaign(), choice).privacy(),
+        Pages::new(state.campaign(), choice).privacy(state.config().delete_after_days),
     )
+}
+
+/// `GET /withdraw`: the form that takes a receipt.
+pub async fn withdraw_form(
+    State(state): State<AppState>,
+    PageLanguage(choice): PageLanguage,
+) -> Response {
+    html(
+        StatusCode::OK,
+        Pages::new(state.campaign(), choice).withdraw("", false),
+    )
+}
+
+/// `POST /withdraw`: a receipt. The answer is the same whether it matched or not, and so is the
+/// work done (see [`crate::store::Store::withdraw`]); only something that is not a receipt at
+/// all comes back, with what was typed.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    PageLanguage(choice): PageLanguage,
+    request: Request,
+) -> Result<Response, AppError> {
+    if let Some(Err(limited)) = state.limiters().map(|l| l.check(&request)) {
+        return Err(match limited {
+            Limited::Wait { retry_after_secs } => AppError::RateLimited { retry_after_secs },
+            Limited::NoClient => AppError::Internal,
+        });
+    }
+    let pages = Pages::new(state.campaign(), choice);
+    let (parts, body) = request.into_parts();
+    if !body::is_form_urlencoded(parts.headers.get(header::CONTENT_TYPE)) {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let expected = body::expected_length(&parts.headers);
+    let body = body::read_body(body, expected, WITHDRAW_BODY_LIMIT).await?;
+    let typed = form_urlencoded::parse(&body)
+        .find(|(name, _)| name == "receipt")
+        .map(|(_, value)| Zeroizing::new(value.into_owned()))
+        .unwrap_or_default();
+    let Some(receipt) = Receipt::parse(&typed) else {
+        let page = pages.withdraw(&typed, true);
+        return Ok(html_with_answers(StatusCode::UNPROCESSABLE_ENTITY, page));
+    };
+    let today = u32::try_from(organizer::day_number(SystemTime::now())).unwrap_or(0);
+    state
+        .store()
+        .withdraw(receipt.as_str(), receipt.sha256(), today)
+        .await
+        .map_err(|error| {
+            tracing::error!("a withdrawal was not saved: {error}");
+            AppError::Unavailable
+        })?;
+    if let Err(error) = state.public_list().refresh(state.store(), state.campaign()) {
+        tracing::error!("the public list was not refreshed after a withdrawal: {error}");
+    }
+    Ok(html(StatusCode::OK, pages.withdrawn()))
+}
+
+/// The largest withdrawal form: one receipt, however it was spaced.
+const WITHDRAW_BODY_LIMIT: usize = 1024;
+
+/// `?page=` of the public list.
+#[derive(Debug, serde::Deserialize)]
+pub struct ListPage {
+    page: Option<usize>,
+}
+
+/// `GET /signatories`: the public list, a page at a time; 404 while none is published.
+pub async fn signatories(
+    State(state): State<AppState>,
+    PageLanguage(choice): PageLanguage,
+    Query(page): Query<ListPage>,
+) -> Result<Response, AppError> {
+    let shown = state.public_list().shown();
+    if shown.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let pages = Pages::new(state.campaign(), choice);
+    Ok(html(
+        StatusCode::OK,
+        pages.signatories(&shown, page.page.unwrap_or(1)),
+    ))
 }
 
 /// Any unknown address.
@@ -111,9 +196,11 @@ pub async fn sign(
         return Ok(rate_limited(&state, pages, &body, retry_after_secs, now));
     }
     Ok(match submit::submit(&state, &body, now).await? {
-        Outcome::Stored | Outcome::AlreadyStored | Outcome::Trapped => {
-            html(StatusCode::OK, pages.thanks())
+        Outcome::Stored(receipt) | Outcome::AlreadyStored(receipt) => {
+            html(StatusCode::OK, pages.thanks(&receipt))
         }
+        // The trap looks like a success, with a receipt that belongs to nothing.
+        Outcome::Trapped => html(StatusCode::OK, pages.thanks(&Receipt::random())),
         Outcome::Retry(retry) => {
             let fresh;
             let token = match retry.token_to_keep() {
@@ -188,5 +275,6 @@ fn render_form(
         notice,
         token,
         signatures: state.store().signature_count(),
+        public_list: !state.public_list().shown().is_empty(),
     })
 }

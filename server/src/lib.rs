@@ -15,11 +15,15 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod form;
+pub mod gate;
 pub mod handlers;
+pub mod organizer;
 pub mod pages;
 pub mod process;
 pub mod proxy_protocol;
+pub mod public_list;
 pub mod rate_limit;
+pub mod receipt;
 pub mod response;
 pub mod routes;
 pub mod serve;
@@ -45,6 +49,8 @@ use store::Store;
 
 /// How often used tokens and idle rate-limit entries are forgotten.
 const FORGET_EVERY: Duration = Duration::from_secs(60);
+/// How often records past their retention, and old withdrawal markers, are deleted.
+const RETENTION_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// Opens the store, serves [`app`] on `listener` until `shutdown` completes, lets the requests
 /// in flight finish, then flushes and closes the store. Prints `listening on http://ADDR`
@@ -85,7 +91,7 @@ pub async fn run(
         // Every request ends within the request timeout; a little more for the answer.
         shutdown_grace: config.request_timeout + Duration::from_secs(5),
     };
-    let state = AppState::new(config, store.clone());
+    let state = AppState::new(config, store.clone())?;
     let forgetting = tokio::spawn(forget_old_periodically(state.clone()));
 
     // For people and for scripts; a closed stdout must not stop the server.
@@ -161,8 +167,15 @@ fn describe(config: &Config) {
 async fn forget_old_periodically(state: AppState) {
     let mut ticks = tokio::time::interval(FORGET_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_retention: Option<std::time::Instant> = None;
     loop {
         ticks.tick().await;
-        state.forget_old(SystemTime::now());
+        let now = SystemTime::now();
+        state.forget_old(now);
+        // Retention and old withdrawal markers: at start, then hourly.
+        if last_retention.is_none_or(|at| at.elapsed() >= RETENTION_EVERY) {
+            last_retention = Some(std::time::Instant::now());
+            organizer::apply_retention(&state, now).await;
+        }
     }
 }

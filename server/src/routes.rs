@@ -7,6 +7,10 @@
 //!                           then global rate limit (429, the form with its answers),
 //!                           body::read_body (enforces the body limit again)
 //! GET  /privacy           who reads the answers, and how   handlers::privacy
+//! GET  /withdraw          the receipt form                 handlers::withdraw_form
+//! POST /withdraw          a receipt: withdrawn, or not     handlers::withdraw (rate-limited)
+//! GET  /signatories       the published list, paged        handlers::signatories
+//! /organizer/…            the organizer API (docs/API.md)  organizer::*
 //! GET  /static/style.css  the stylesheet (may be cached)   handlers::stylesheet
 //! GET  /healthz           "ok", for supervisors            handlers::healthz
 //! anything else           404 page                         handlers::not_found
@@ -31,11 +35,12 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::load_shed::LoadShedLayer;
@@ -45,6 +50,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::app_error::{self, AppError};
 use crate::handlers;
+use crate::organizer;
 use crate::proxy_protocol::ProxiedClient;
 use crate::state::AppState;
 
@@ -73,11 +79,37 @@ pub fn app(state: AppState) -> Router {
         .route("/", get(handlers::form_page))
         .route("/sign", sign)
         .route("/privacy", get(handlers::privacy))
+        .route(
+            "/withdraw",
+            get(handlers::withdraw_form).post(handlers::withdraw),
+        )
+        .route("/signatories", get(handlers::signatories))
+        .merge(organizer_routes())
         .route("/static/style.css", get(handlers::stylesheet))
         .route("/healthz", get(handlers::healthz))
         .fallback(handlers::not_found);
     with_common_layers(routes, state)
 }
+
+/// The organizer API (`docs/API.md`). Bodies up to 16 MiB: a signatory list can be long.
+fn organizer_routes() -> Router<AppState> {
+    Router::new()
+        .route("/organizer/challenge", post(organizer::challenge))
+        .route("/organizer/session", post(organizer::session))
+        .route("/organizer/records", get(organizer::records))
+        .route("/organizer/records/{id}", get(organizer::record))
+        .route("/organizer/purge", post(organizer::purge))
+        .route("/organizer/campaign", get(organizer::campaign))
+        .route("/organizer/withdrawals", get(organizer::withdrawals))
+        .route(
+            "/organizer/signatories",
+            put(organizer::publish).delete(organizer::unpublish),
+        )
+        .layer(DefaultBodyLimit::max(ORGANIZER_BODY_LIMIT))
+}
+
+/// The largest organizer request body.
+const ORGANIZER_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Wraps `routes` in the layers every route gets (see the module doc for the order).
 /// Public so that tests can put the same layers around a route that panics.

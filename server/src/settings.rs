@@ -155,6 +155,12 @@ pub struct Settings {
     #[arg(long, value_name = "NAME.onion", env = "SEALFORM_ONION_ADDRESS")]
     pub onion_address: Option<String>,
 
+    /// Deletes records from this host this many days after they arrived (counted in whole
+    /// weeks, the only arrival time the host keeps), whether organizers pulled them or not.
+    /// Off by default: records stay until organizers purge them.
+    #[arg(long, value_name = "DAYS", env = "SEALFORM_DELETE_AFTER_DAYS")]
+    pub delete_after_days: Option<NonZeroU32>,
+
     /// Turns both rate limits off (for benchmarks on a private network only).
     #[arg(
         long,

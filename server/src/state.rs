@@ -7,8 +7,11 @@ use std::time::SystemTime;
 
 use seal::RecipientSetFingerprint;
 
+use crate::Error;
 use crate::campaign::Campaign;
 use crate::config::Config;
+use crate::gate::Gate;
+use crate::public_list::PublicList;
 use crate::rate_limit::Limiters;
 use crate::store::Store;
 use crate::token::{TokenKey, UsedTokens};
@@ -26,16 +29,19 @@ struct Shared {
     token_key: TokenKey,
     used_tokens: UsedTokens,
     limiters: Option<Limiters>,
+    gate: Gate,
+    public_list: PublicList,
 }
 
 impl AppState {
     /// The state for a server with `config`, storing into `store`. Makes a fresh form-token key
-    /// and, unless turned off, fresh rate limiters.
-    pub fn new(config: Config, store: Store) -> Self {
+    /// and, unless turned off, fresh rate limiters; reads the published signatory list.
+    pub fn new(config: Config, store: Store) -> Result<Self, Error> {
+        let public_list = PublicList::load(&store, &config.campaign)?;
         let limiters = config
             .rate_limits
             .map(|limits| Limiters::new(&limits, &config.trusted_proxies));
-        Self {
+        Ok(Self {
             shared: Arc::new(Shared {
                 fingerprint: config.recipients.fingerprint(),
                 config,
@@ -43,8 +49,20 @@ impl AppState {
                 token_key: TokenKey::generate(),
                 used_tokens: UsedTokens::new(),
                 limiters,
+                gate: Gate::default(),
+                public_list,
             }),
-        }
+        })
+    }
+
+    /// The organizer API's challenges and sessions.
+    pub fn gate(&self) -> &Gate {
+        &self.shared.gate
+    }
+
+    /// The published signatory list.
+    pub fn public_list(&self) -> &PublicList {
+        &self.shared.public_list
     }
 
     /// The configuration the server runs with.

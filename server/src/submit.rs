@@ -11,18 +11,19 @@ use seal::{Day, Submission};
 
 use crate::Error;
 use crate::form::{self, FieldProblem, FormInput, FormProblem};
+use crate::receipt::Receipt;
 use crate::state::AppState;
-use crate::store::Counted;
+use crate::store::{Beside, Counted, week_of};
 use crate::token::{Claim, TokenNonce, TokenProblem};
 
 /// What became of a form that could be read.
 #[derive(Debug)]
 pub enum Outcome {
-    /// Sealed and on disk: thank the person.
-    Stored,
+    /// Sealed and on disk: thank the person, and give them their withdrawal receipt.
+    Stored(Receipt),
     /// The same form (its token) was already stored — a double click, a reload: thank again,
-    /// store nothing.
-    AlreadyStored,
+    /// with the same receipt, and store nothing.
+    AlreadyStored(Receipt),
     /// The trap field was filled: answer as if stored, store nothing.
     Trapped,
     /// Something needs the person's attention: show the form again with every answer.
@@ -90,13 +91,26 @@ pub async fn submit(
                 return Ok(Outcome::ShortOfSpace(input));
             }
             let answers = state.token_key().digest_answers(&submission);
+            let receipt = state.token_key().receipt_for(&nonce);
             match state.used_tokens().claim(nonce, answers, now) {
-                Claim::Fresh => match store(state, submission, nonce).await {
-                    Err(NotSaved) => Ok(Outcome::NotSaved(input)),
-                    Ok(Saved) => Ok(Outcome::Stored),
-                    Err(Refused(error)) => Err(error),
-                },
-                Claim::SameAnswers => Ok(Outcome::AlreadyStored),
+                Claim::Fresh => {
+                    let beside = Beside {
+                        recipients: state.fingerprint(),
+                        counted: match form::is_signature(&submission) {
+                            true => Counted::AsSignature,
+                            false => Counted::NotAsSignature,
+                        },
+                        receipt: Some(receipt.sha256()),
+                        week: week_of(now),
+                    };
+                    let submission = submission.with_receipt(hex::encode(receipt.sha256()));
+                    match store(state, submission, beside, nonce).await {
+                        Err(NotSaved) => Ok(Outcome::NotSaved(input)),
+                        Ok(Saved) => Ok(Outcome::Stored(receipt)),
+                        Err(Refused(error)) => Err(error),
+                    }
+                }
+                Claim::SameAnswers => Ok(Outcome::AlreadyStored(receipt)),
                 Claim::OtherAnswers => Ok(Outcome::ResentWithOtherAnswers(input)),
             }
         }
@@ -172,13 +186,14 @@ use NotStored::{NotSaved, Refused};
 async fn store(
     state: &AppState,
     submission: Submission,
+    beside: Beside,
     nonce: TokenNonce,
 ) -> Result<Saved, NotStored> {
     // In its own task: if the request is cut short (a timeout, the client leaving), the record
     // is still stored or the token released, never neither.
     let task_state = state.clone();
     let saved = tokio::spawn(async move {
-        let saved = seal_and_store(&task_state, submission).await;
+        let saved = seal_and_store(&task_state, submission, beside).await;
         if saved.is_err() {
             task_state.used_tokens().release(nonce);
         }
@@ -205,20 +220,16 @@ async fn store(
 
 /// Seals on a blocking thread (age's X25519 and ChaCha20 are CPU work), then stores; returns
 /// once the record is on disk.
-async fn seal_and_store(state: &AppState, submission: Submission) -> Result<(), Error> {
-    let counted = match form::is_signature(&submission) {
-        true => Counted::AsSignature,
-        false => Counted::NotAsSignature,
-    };
+async fn seal_and_store(
+    state: &AppState,
+    submission: Submission,
+    beside: Beside,
+) -> Result<(), Error> {
     let sealing = state.clone();
     let record =
         tokio::task::spawn_blocking(move || seal::seal(&submission, &sealing.config().recipients))
             .await
             .map_err(|_| Error::Seal("the sealing task stopped".into()))?
             .map_err(|e| Error::Seal(e.to_string()))?;
-    state
-        .store()
-        .put(record, state.fingerprint(), counted)
-        .await
-        .map(drop)
+    state.store().put(record, beside).await.map(drop)
 }

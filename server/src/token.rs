@@ -19,6 +19,8 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use crate::receipt::{RECEIPT_BYTES, Receipt};
+
 type HmacSha256 = Hmac<Sha256>;
 
 const NONCE_LEN: usize = 16;
@@ -79,6 +81,18 @@ impl TokenKey {
         let mut key = Zeroizing::new([0u8; 32]);
         rand::rng().fill_bytes(key.as_mut());
         Self { key }
+    }
+
+    /// The withdrawal receipt for the form whose token had `nonce`: the same for every send of
+    /// that form, unguessable without this key.
+    pub fn receipt_for(&self, nonce: &TokenNonce) -> Receipt {
+        let tag = self
+            .mac(b"sealform receipt v1\0")
+            .chain_update(nonce.0)
+            .finalize();
+        let mut bytes = Zeroizing::new([0u8; RECEIPT_BYTES]);
+        bytes.copy_from_slice(&tag.into_bytes()[..RECEIPT_BYTES]);
+        Receipt::from_bytes(&bytes)
     }
 
     /// A token for a form served at `now`.

@@ -25,6 +25,8 @@ pub struct FormView<'a> {
     pub token: &'a str,
     /// How many have signed so far.
     pub signatures: u64,
+    /// Whether a public signatory list is published (the page then links to it).
+    pub public_list: bool,
 }
 
 #[derive(Template)]
@@ -41,6 +43,8 @@ struct FormPage<'a> {
     notice: Option<String>,
     errors: Vec<ErrorView<'a>>,
     signatures: String,
+    /// The link to the public signatory list, when one is published.
+    public_list_link: Option<&'static str>,
     closed: bool,
     token_field: &'static str,
     token: &'a str,
@@ -381,6 +385,7 @@ impl Pages<'_> {
                 Notice::RateLimited { retry_after_secs } => t.rate_limited_notice(retry_after_secs),
             }),
             signatures: t.signatures(view.signatures),
+            public_list_link: view.public_list.then_some(t.signatories.link),
             closed: campaign.closed(),
             token_field: TOKEN_FIELD,
             token: view.token,

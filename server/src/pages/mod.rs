@@ -8,6 +8,7 @@
 
 mod form;
 mod language;
+mod public;
 mod texts;
 mod words;
 
@@ -15,9 +16,11 @@ use askama::Template;
 
 pub use form::{FormView, Notice};
 pub use language::{Choice, Language};
+pub use public::SIGNATORIES_PER_PAGE;
 pub use texts::{Message, Texts, texts};
 
 use crate::campaign::{Campaign, SupportResource};
+use crate::receipt::Receipt;
 use words::CampaignWords;
 
 /// The stylesheet, served at `/static/style.css`.
@@ -81,9 +84,26 @@ struct MessagePage<'a> {
     chrome: Chrome,
     heading: &'a str,
     paragraphs: Vec<&'a str>,
+    /// The withdrawal receipt (the thank-you page).
+    receipt: Option<ReceiptView>,
     /// Places to turn to for help (the thank-you page).
     support: Option<SupportView<'a>>,
     home_link: Option<&'static str>,
+}
+
+/// What a message page may show after its paragraphs.
+#[derive(Default)]
+struct MessageContent<'a> {
+    receipt: Option<ReceiptView>,
+    support: Option<SupportView<'a>>,
+}
+
+/// The withdrawal receipt, with what it is for.
+struct ReceiptView {
+    heading: &'static str,
+    code: String,
+    body: &'static str,
+    link: &'static str,
 }
 
 /// The campaign's support resources under their heading.
@@ -104,7 +124,9 @@ struct PrivacyPage<'a> {
     chrome: Chrome,
     t: &'static texts::PrivacyTexts,
     organizers: &'a [String],
+    kept: String,
     withdraw: String,
+    withdraw_link: &'static str,
     device_note: &'static str,
     home_link: &'static str,
 }
@@ -147,10 +169,16 @@ impl<'a> Pages<'a> {
         self.choice.language.texts()
     }
 
-    /// The page after a successful submission, with the campaign's support resources; never
-    /// echoes what was sent.
-    pub fn thanks(&self) -> String {
+    /// The page after a successful submission: the person's withdrawal receipt and the
+    /// campaign's support resources; never echoes what was sent.
+    pub fn thanks(&self, receipt: &Receipt) -> String {
         let t = self.texts();
+        let receipt = ReceiptView {
+            heading: t.receipt_heading,
+            code: receipt.grouped(),
+            body: t.receipt_body,
+            link: t.receipt_link,
+        };
         let support = (!self.campaign.support().is_empty()).then(|| SupportView {
             heading: t.support_heading,
             resources: self
@@ -164,12 +192,17 @@ impl<'a> Pages<'a> {
                 })
                 .collect(),
         });
-        self.render_message(t.thanks.title, &[t.thanks.body], support, Some(t.home_link))
+        let page = MessageContent {
+            receipt: Some(receipt),
+            support,
+        };
+        self.render_message(t.thanks.title, &[t.thanks.body], page, Some(t.home_link))
     }
 
     /// `/privacy`: who runs the letter, who can read the answers, what is kept and for how
-    /// long, how to take answers back, and shared devices — in plain words.
-    pub fn privacy(&self) -> String {
+    /// long (`retention_days`, when the server deletes old answers), how to take answers back,
+    /// and shared devices — in plain words.
+    pub fn privacy(&self, retention_days: Option<u32>) -> String {
         let t = self.texts();
         let organizers = self.campaign.organizers();
         let withdraw = match &organizers.contact {
@@ -181,7 +214,12 @@ impl<'a> Pages<'a> {
             chrome: self.chrome(title),
             t: &t.privacy,
             organizers: &organizers.names,
+            kept: match retention_days {
+                Some(days) => t.kept_days(days),
+                None => t.privacy.kept_body.to_owned(),
+            },
             withdraw,
+            withdraw_link: t.withdraw.title,
             device_note: t.shared_device_note,
             home_link: t.home_link,
         })
@@ -196,7 +234,12 @@ impl<'a> Pages<'a> {
     /// 400/404/413/415/500 pages: `title` says what happened, `message` what to do (see the
     /// [`Message`]s in [`Texts`]).
     pub fn message_page(&self, title: &str, message: &str) -> String {
-        self.render_message(title, &[message], None, Some(self.texts().home_link))
+        self.render_message(
+            title,
+            &[message],
+            MessageContent::default(),
+            Some(self.texts().home_link),
+        )
     }
 
     /// The 429 page: "your text is still in the form: go back and send again in N seconds". It
@@ -204,14 +247,19 @@ impl<'a> Pages<'a> {
     pub fn rate_limited(&self, retry_after_secs: u64) -> String {
         let t = self.texts();
         let body = t.rate_limited(retry_after_secs);
-        self.render_message(t.rate_limited_title, &[&body], None, None)
+        self.render_message(
+            t.rate_limited_title,
+            &[&body],
+            MessageContent::default(),
+            None,
+        )
     }
 
     fn render_message(
         &self,
         heading: &str,
         paragraphs: &[&str],
-        support: Option<SupportView>,
+        content: MessageContent,
         home_link: Option<&'static str>,
     ) -> String {
         let title = self.texts().page_title(heading, self.words().title().text);
@@ -219,7 +267,8 @@ impl<'a> Pages<'a> {
             chrome: self.chrome(title),
             heading,
             paragraphs: paragraphs.to_vec(),
-            support,
+            receipt: content.receipt,
+            support: content.support,
             home_link,
         })
     }
@@ -241,8 +290,8 @@ pub fn form_page(campaign: &Campaign, view: &FormView) -> String {
 }
 
 /// The thank-you page, in the campaign's language: see [`Pages::thanks`].
-pub fn thanks_page(campaign: &Campaign) -> String {
-    Pages::in_campaign_language(campaign).thanks()
+pub fn thanks_page(campaign: &Campaign, receipt: &Receipt) -> String {
+    Pages::in_campaign_language(campaign).thanks(receipt)
 }
 
 /// A message page, in the campaign's language: see [`Pages::message_page`].
@@ -281,6 +330,7 @@ mod tests {
                 notice: None,
                 token: TOKEN,
                 signatures,
+                public_list: false,
             },
         )
     }
@@ -627,6 +677,7 @@ mod tests {
                 })),
                 token: TOKEN,
                 signatures: 0,
+                public_list: false,
             },
         );
         assert_self_contained(&html);
@@ -676,7 +727,7 @@ mod tests {
     fn other_pages_say_what_happened_and_echo_nothing() {
         let c = campaign();
         let t = texts(c.language());
-        let thanks = thanks_page(&c);
+        let thanks = thanks_page(&c, &Receipt::random());
         assert_self_contained(&thanks);
         assert!(thanks.contains("<h1 id=\"page-heading\">Thank you</h1>"));
         assert!(!thanks.contains("<form") && !thanks.contains("<input"));
@@ -820,7 +871,7 @@ mod tests {
             let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let first = FormInput::parse(body(&refs).as_bytes(), &c).unwrap();
             let errors = validate(&first, &c, "2026-11-28".parse().unwrap()).err().unwrap_or_default();
-            let html = form_page(&c, &FormView { input: &first, problems: &errors, notice: None, token: TOKEN, signatures: 7 });
+            let html = form_page(&c, &FormView { input: &first, problems: &errors, notice: None, token: TOKEN, signatures: 7, public_list: false });
 
             let back = resubmit(&html, &c);
             let refs: Vec<(&str, &str)> = back.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

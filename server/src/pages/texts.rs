@@ -118,8 +118,18 @@ pub struct Texts {
 
     /// The page after a successful submission.
     pub thanks: Message,
+    /// The heading above the withdrawal receipt on the thank-you page.
+    pub receipt_heading: &'static str,
+    /// What the receipt is for, and to keep it safe or not at all.
+    pub receipt_body: &'static str,
+    /// The link from the receipt to the withdrawal page.
+    pub receipt_link: &'static str,
     /// The heading above the campaign's support resources.
     pub support_heading: &'static str,
+    /// The withdrawal page.
+    pub withdraw: WithdrawTexts,
+    /// The public list of signatories.
+    pub signatories: SignatoriesTexts,
     /// The privacy page.
     pub privacy: PrivacyTexts,
     /// 400.
@@ -176,10 +186,46 @@ pub struct PrivacyTexts {
     pub withdraw_heading: &'static str,
     /// When the campaign gives no contact.
     pub withdraw_no_contact: &'static str,
+    /// How to take answers back with the receipt.
+    pub withdraw_receipt: &'static str,
     /// Shared devices.
     pub device_heading: &'static str,
     /// What "Leave quickly" does.
     pub leave_body: &'static str,
+}
+
+/// The withdrawal page's sentences.
+#[derive(Debug)]
+pub struct WithdrawTexts {
+    /// The page's heading.
+    pub title: &'static str,
+    /// What happens.
+    pub body: &'static str,
+    /// The receipt field's label.
+    pub label: &'static str,
+    /// What a receipt looks like.
+    pub help: &'static str,
+    /// The button.
+    pub submit: &'static str,
+    /// The answer, the same whether the receipt matched or not.
+    pub done: Message,
+    /// Something that is not a receipt was typed.
+    pub bad: &'static str,
+}
+
+/// The public signatory list's sentences.
+#[derive(Debug)]
+pub struct SignatoriesTexts {
+    /// The page's heading.
+    pub title: &'static str,
+    /// Who is listed.
+    pub intro: &'static str,
+    /// The link from the letter page.
+    pub link: &'static str,
+    /// To the previous page of the list.
+    pub previous: &'static str,
+    /// To the next page of the list.
+    pub next: &'static str,
 }
 
 /// A page's title and what it says.
@@ -334,6 +380,25 @@ impl Texts {
             not_saved: text("not-saved"),
             thanks: message("thanks"),
             support_heading: text("support-heading"),
+            receipt_heading: text("receipt-heading"),
+            receipt_body: text("receipt-body"),
+            receipt_link: text("receipt-link"),
+            withdraw: WithdrawTexts {
+                title: text("withdraw-title"),
+                body: text("withdraw-body"),
+                label: text("withdraw-label"),
+                help: text("withdraw-help"),
+                submit: text("withdraw-submit"),
+                done: message("withdraw-done"),
+                bad: text("withdraw-bad"),
+            },
+            signatories: SignatoriesTexts {
+                title: text("signatories-title"),
+                intro: text("signatories-intro"),
+                link: text("signatories-link"),
+                previous: text("signatories-previous"),
+                next: text("signatories-next"),
+            },
             privacy: PrivacyTexts {
                 title: text("privacy-title"),
                 organizers_heading: text("privacy-organizers-heading"),
@@ -348,6 +413,7 @@ impl Texts {
                 kept_body: text("privacy-kept-body"),
                 withdraw_heading: text("privacy-withdraw-heading"),
                 withdraw_no_contact: text("privacy-withdraw-no-contact"),
+                withdraw_receipt: text("privacy-withdraw-receipt"),
                 device_heading: text("privacy-device-heading"),
                 leave_body: text("privacy-leave-body"),
             },
@@ -447,6 +513,25 @@ impl Texts {
             Some((before, after)) => (before.to_owned(), after.to_owned()),
             None => (String::new(), line),
         }
+    }
+
+    /// How long answers stay on the server when retention is set to `days`.
+    pub fn kept_days(&self, days: u32) -> String {
+        let mut args = FluentArgs::new();
+        args.set(
+            "days",
+            grouped(u64::from(days), self.language.digit_group_separator()),
+        );
+        self.format("privacy-kept-days", &args)
+    }
+
+    /// "Page 2 of 7" of the signatory list.
+    pub fn signatories_page(&self, page: usize, pages: usize) -> String {
+        let separator = self.language.digit_group_separator();
+        let mut args = FluentArgs::new();
+        args.set("page", grouped(page as u64, separator));
+        args.set("pages", grouped(pages as u64, separator));
+        self.format("signatories-page", &args)
     }
 
     /// The languages a support resource works in, as the campaign wrote them.
@@ -563,6 +648,9 @@ mod tests {
             ("problem", "Please answer this question."),
             ("contact", "letter@example.org"),
             ("languages", "English, 中文"),
+            ("days", "90"),
+            ("page", "2"),
+            ("pages", "7"),
         ] {
             args.set(name, value);
         }

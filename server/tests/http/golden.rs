@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use crate::support::{TestServer, client, encode, fresh_token, limits, post_form, valid_form};
 
 /// One answer as text: the status line, the headers in order (without `date`), a blank line,
-/// the body with every form token replaced by `TOKEN`. A rate-limit wait depends on how fast
+/// the body with every form token replaced by `TOKEN` and every receipt by `RECEIPT`. A rate-limit wait depends on how fast
 /// the test ran, so its number is masked too.
 async fn transcript(response: reqwest::Response) -> String {
     let mut out = format!("{}\n", response.status());
@@ -42,15 +42,25 @@ fn mask_wait(page: &str) -> String {
 }
 
 fn mask_tokens(page: &str) -> String {
-    let marker = "name=\"token\" value=\"";
+    let page = mask_after(page, "name=\"token\" value=\"", '"', "TOKEN");
+    mask_after(
+        &page,
+        "<code id=\"receipt\" class=\"receipt-code\">",
+        '<',
+        "RECEIPT",
+    )
+}
+
+/// `page` with what follows each `marker`, up to `end`, replaced by `mask`.
+fn mask_after(page: &str, marker: &str, end: char, mask: &str) -> String {
     let mut out = String::with_capacity(page.len());
     let mut rest = page;
     while let Some(at) = rest.find(marker) {
         let start = at + marker.len();
         out.push_str(&rest[..start]);
-        out.push_str("TOKEN");
-        let end = start + rest[start..].find('"').unwrap();
-        rest = &rest[end..];
+        out.push_str(mask);
+        let stop = start + rest[start..].find(end).unwrap();
+        rest = &rest[stop..];
     }
     out.push_str(rest);
     out

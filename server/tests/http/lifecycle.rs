@@ -58,7 +58,7 @@ async fn a_panicking_handler_answers_a_plain_500_with_the_headers() {
     let identity = age::x25519::Identity::generate();
     let config = config(&dir.path().join("data"), &identity);
     let store = Store::open(&config.data_dir).unwrap();
-    let state = AppState::new(config, store);
+    let state = AppState::new(config, store).unwrap();
     // The product's layers around a route that panics with something it must not show.
     let routes = Router::new().route("/boom", get(boom));
     let app = with_common_layers(routes, state);

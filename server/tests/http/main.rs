@@ -6,6 +6,7 @@ mod languages;
 mod lifecycle;
 mod limits;
 mod onion;
+mod organizers;
 mod pages;
 mod signers;
 mod submissions;

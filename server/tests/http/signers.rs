@@ -147,6 +147,22 @@ async fn the_privacy_page_says_who_reads_what_and_how_to_take_it_back() {
         .unwrap();
     assert!(page.contains(&t.withdraw_contact("letter@example.org")));
     server.stop().await;
+
+    // With retention set, the page says how long answers stay; and it links to /withdraw.
+    let server = TestServer::start_with(|config| config.delete_after_days = Some(30)).await;
+    let page = client
+        .get(server.url("/privacy"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(&t.kept_days(30)), "{page}");
+    assert!(!page.contains(t.privacy.kept_body));
+    assert!(page.contains("<a href=\"/withdraw\">"));
+    assert!(page.contains(t.privacy.withdraw_receipt));
+    server.stop().await;
 }
 
 #[tokio::test]

@@ -233,7 +233,7 @@ async fn a_store_failure_says_not_saved_and_frees_the_token() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let router: Router = app(AppState::new(config, store.clone()));
+    let router: Router = app(AppState::new(config, store.clone()).unwrap());
     let serving = tokio::spawn(serve(router, listener, None, connection_limits(), async {
         let _ = stopped.await;
     }));

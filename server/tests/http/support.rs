@@ -55,6 +55,7 @@ pub fn config(data_dir: &Path, identity: &x25519::Identity) -> Config {
         disk_reserve_bytes: 0,
         onion_listen: None,
         onion_address: None,
+        delete_after_days: None,
     }
 }
 

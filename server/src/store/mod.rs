@@ -21,8 +21,17 @@
 //! sled 0.34's `flush_async` is avoided on purpose: it has been seen to hang when many tasks
 //! call it at once.
 //!
-//! Atomicity: a record, its fingerprint and the signature counter are written in one sled
-//! transaction, so a crash leaves either all of them or none.
+//! Atomicity: a record, what is kept beside it and the signature counter are written in one
+//! sled transaction, so a crash leaves either all of them or none.
+//!
+//! Beside each record, in clear ([`Beside`]): the fingerprint of its recipients, the week it
+//! arrived (for retention), and, keyed by the hash of the person's withdrawal receipt, its id
+//! and whether it counted as a signature. What organizers and withdrawals do to the store is in
+//! [`organizer`].
+
+mod organizer;
+
+pub use organizer::{Listed, Withdrawal, Withdrawn};
 
 use std::fs;
 use std::io::Write;
@@ -42,6 +51,10 @@ use crate::Error;
 const RECORDS_TREE: &str = "records";
 const RECIPIENTS_TREE: &str = "recipients";
 const META_TREE: &str = "meta";
+const WEEKS_TREE: &str = "weeks";
+const RECEIPTS_TREE: &str = "receipts";
+const WITHDRAWALS_TREE: &str = "withdrawals";
+const SIGNATORIES_TREE: &str = "signatories";
 const SIGNATURES_KEY: &[u8] = b"signatures";
 /// sled's log file inside the data folder.
 const LOG_FILE: &str = "db";
@@ -81,6 +94,14 @@ struct Database {
     records: sled::Tree,
     recipients: sled::Tree,
     meta: sled::Tree,
+    /// Record id → the week it arrived ([`Beside::week`]), big-endian.
+    weeks: sled::Tree,
+    /// SHA-256 of a withdrawal receipt → the record's id and whether it counted.
+    receipts: sled::Tree,
+    /// A receipt posted to /withdraw → the day it was posted (days since 1970, big-endian).
+    withdrawals: sled::Tree,
+    /// The published signatory list: receipt hash → the entry's public JSON.
+    signatories: sled::Tree,
     failed: AtomicBool,
     /// `None` once closed.
     flusher: Mutex<Option<mpsc::Sender<FlushWait>>>,
@@ -109,15 +130,10 @@ impl Store {
         })
     }
 
-    /// Stores a sealed record with its recipient-set fingerprint under a fresh random id and
-    /// returns only once the log file holding it is synced. A record over
-    /// [`MAX_RECORD_BYTES`] is refused.
-    pub async fn put(
-        &self,
-        record: Vec<u8>,
-        recipients: RecipientSetFingerprint,
-        counted: Counted,
-    ) -> Result<RecordId, Error> {
+    /// Stores a sealed record with what is kept beside it under a fresh random id and returns
+    /// only once the log file holding it is synced. A record over [`MAX_RECORD_BYTES`] is
+    /// refused.
+    pub async fn put(&self, record: Vec<u8>, beside: Beside) -> Result<RecordId, Error> {
         if record.len() > MAX_RECORD_BYTES {
             return Err(Error::RecordTooLarge {
                 size: record.len(),
@@ -127,17 +143,16 @@ impl Store {
         let database = self.database_for_writing().await?;
         let writing = Arc::clone(&database);
         let stored = async {
-            let id =
-                tokio::task::spawn_blocking(move || writing.insert(&record, recipients, counted))
-                    .await
-                    .map_err(|e| Error::Store(format!("the insert task failed: {e}")))??;
+            let id = tokio::task::spawn_blocking(move || writing.insert(&record, &beside))
+                .await
+                .map_err(|e| Error::Store(format!("the insert task failed: {e}")))??;
             database.wait_durable().await?;
             Ok(id)
         }
         .await;
         match stored {
             Ok(id) => {
-                if counted == Counted::AsSignature {
+                if beside.counted == Counted::AsSignature {
                     self.inner.signatures.fetch_add(1, Ordering::Relaxed);
                 }
                 Ok(id)
@@ -284,6 +299,10 @@ impl Database {
         let records = open_tree(RECORDS_TREE)?;
         let recipients = open_tree(RECIPIENTS_TREE)?;
         let meta = open_tree(META_TREE)?;
+        let weeks = open_tree(WEEKS_TREE)?;
+        let receipts = open_tree(RECEIPTS_TREE)?;
+        let withdrawals = open_tree(WITHDRAWALS_TREE)?;
+        let signatories = open_tree(SIGNATORIES_TREE)?;
         let signatures = meta
             .get(SIGNATURES_KEY)
             .map_err(|e| data_dir_error(e.to_string()))?
@@ -301,6 +320,10 @@ impl Database {
             records,
             recipients,
             meta,
+            weeks,
+            receipts,
+            withdrawals,
+            signatories,
             failed: AtomicBool::new(false),
             flusher: Mutex::new(Some(sender)),
             flusher_thread: Mutex::new(Some(flusher_thread)),
@@ -331,34 +354,38 @@ impl Database {
         }
     }
 
-    fn insert(
-        &self,
-        record: &[u8],
-        recipients: RecipientSetFingerprint,
-        counted: Counted,
-    ) -> Result<RecordId, Error> {
+    fn insert(&self, record: &[u8], beside: &Beside) -> Result<RecordId, Error> {
         loop {
             let id = RecordId::random();
             let key = id.to_bytes();
-            let outcome = (&self.records, &self.recipients, &self.meta).transaction(
-                |(records, fingerprints, meta)| {
-                    if records.get(key)?.is_some() {
-                        // 2^-128 odds; pick another id rather than overwrite.
-                        return Err(ConflictableTransactionError::Abort(()));
-                    }
-                    records.insert(&key, record)?;
-                    fingerprints.insert(&key, &recipients.to_bytes())?;
-                    if counted == Counted::NotAsSignature {
-                        return Ok(());
-                    }
-                    let count = meta
-                        .get(SIGNATURES_KEY)?
-                        .map(|bytes| decode_counter(&bytes).unwrap_or(0))
-                        .unwrap_or(0);
-                    meta.insert(SIGNATURES_KEY, &(count + 1).to_be_bytes())?;
-                    Ok(())
-                },
+            let trees = (
+                &self.records,
+                &self.recipients,
+                &self.weeks,
+                &self.receipts,
+                &self.meta,
             );
+            let outcome = trees.transaction(|(records, fingerprints, weeks, receipts, meta)| {
+                if records.get(key)?.is_some() {
+                    // 2^-128 odds; pick another id rather than overwrite.
+                    return Err(ConflictableTransactionError::Abort(()));
+                }
+                records.insert(&key, record)?;
+                fingerprints.insert(&key, &beside.recipients.to_bytes())?;
+                weeks.insert(&key, &beside.week.to_be_bytes())?;
+                if let Some(receipt) = beside.receipt {
+                    receipts.insert(&receipt, &receipt_entry(key, beside.counted))?;
+                }
+                if beside.counted == Counted::NotAsSignature {
+                    return Ok(());
+                }
+                let count = meta
+                    .get(SIGNATURES_KEY)?
+                    .map(|bytes| decode_counter(&bytes).unwrap_or(0))
+                    .unwrap_or(0);
+                meta.insert(SIGNATURES_KEY, &(count + 1).to_be_bytes())?;
+                Ok(())
+            });
             match outcome {
                 Ok(()) => return Ok(id),
                 Err(TransactionError::Abort(())) => continue,
@@ -379,6 +406,36 @@ impl Database {
             .map_err(|_| Error::Store("a recipient-set fingerprint is not 8 bytes".into()))?;
         Ok(RecipientSetFingerprint::from_bytes(bytes))
     }
+}
+
+/// What the host keeps in clear beside a record.
+#[derive(Debug, Clone, Copy)]
+pub struct Beside {
+    /// The recipient set the record was sealed to, so organizers know which key opens it.
+    pub recipients: RecipientSetFingerprint,
+    /// Whether it adds to the public signature count.
+    pub counted: Counted,
+    /// The SHA-256 of the withdrawal receipt shown to the person, when one was.
+    pub receipt: Option<[u8; 32]>,
+    /// The week it arrived, as counted by [`week_of`]: what retention deletes by.
+    pub week: u32,
+}
+
+/// The week containing `time`: weeks since Monday 1969-12-29, so that weeks run Monday to
+/// Sunday like ISO weeks. The only trace of when a record arrived that the host keeps in clear.
+pub fn week_of(time: std::time::SystemTime) -> u32 {
+    let days = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() / 86_400);
+    u32::try_from((days + 3) / 7).unwrap_or(u32::MAX)
+}
+
+/// A receipt's entry: the record's id, then 1 if it counted as a signature.
+fn receipt_entry(key: [u8; 16], counted: Counted) -> [u8; 17] {
+    let mut entry = [0u8; 17];
+    entry[..16].copy_from_slice(&key);
+    entry[16] = u8::from(counted == Counted::AsSignature);
+    entry
 }
 
 /// Whether a stored record adds to the public signature count. The host learns only this bit
@@ -522,6 +579,15 @@ mod tests {
         RecipientSetFingerprint::from_bytes([n; 8])
     }
 
+    fn beside(n: u8, counted: Counted) -> Beside {
+        Beside {
+            recipients: fingerprint(n),
+            counted,
+            receipt: Some([n; 32]),
+            week: 2920,
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_puts_are_all_durable_and_signatures_counted() {
         let dir = tempfile::tempdir().unwrap();
@@ -534,9 +600,7 @@ mod tests {
         let writers: Vec<_> = (0..64u8)
             .map(|n| {
                 let store = store.clone();
-                tokio::spawn(
-                    async move { store.put(vec![n; 100], fingerprint(n), counted(n)).await },
-                )
+                tokio::spawn(async move { store.put(vec![n; 100], beside(n, counted(n))).await })
             })
             .collect();
         let mut ids = Vec::new();
@@ -570,9 +634,7 @@ mod tests {
         let store = Store::open(&dir.path().join("data")).unwrap();
         store.close().await.unwrap();
         assert!(matches!(
-            store
-                .put(vec![1], fingerprint(1), Counted::AsSignature)
-                .await,
+            store.put(vec![1], beside(1, Counted::AsSignature)).await,
             Err(Error::Store(_))
         ));
     }
@@ -615,19 +677,14 @@ mod tests {
             store
                 .put(
                     vec![0; MAX_RECORD_BYTES + 1],
-                    fingerprint(1),
-                    Counted::AsSignature
+                    beside(1, Counted::AsSignature)
                 )
                 .await,
             Err(Error::RecordTooLarge { .. })
         ));
         assert!(
             store
-                .put(
-                    vec![0; MAX_RECORD_BYTES],
-                    fingerprint(1),
-                    Counted::AsSignature
-                )
+                .put(vec![0; MAX_RECORD_BYTES], beside(1, Counted::AsSignature))
                 .await
                 .is_ok()
         );

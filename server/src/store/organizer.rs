@@ -1,0 +1,399 @@
+//! What organizers and withdrawals do to the store: list and read records, delete the ones a
+//! vault holds, honour a withdrawal, keep the published signatory list, and forget what
+//! retention says to. Every change is on stable storage (the same group commit as `put`)
+//! before it returns.
+
+use std::sync::atomic::Ordering;
+
+use seal::{RecipientSetFingerprint, RecordId};
+use sha2::{Digest, Sha256};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use super::{Database, SIGNATURES_KEY, Store, decode_counter, record_id_from_key};
+use crate::Error;
+
+/// One record as the organizer API lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The record's id.
+    pub id: RecordId,
+    /// The SHA-256 of its bytes as stored.
+    pub sha256: [u8; 32],
+    /// Its size in bytes.
+    pub size: usize,
+    /// The recipient set it was sealed to.
+    pub recipients: RecipientSetFingerprint,
+}
+
+/// A receipt posted to `/withdraw`, kept for organizers to check against their records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// The receipt as posted (normalized).
+    pub receipt: String,
+    /// The day it was posted, in days since 1970-01-01.
+    pub day: u32,
+}
+
+/// What a withdrawal found on this host (the person is told the same whatever it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawn {
+    /// The receipt was one this host gave, and the count went down if it was a signature.
+    Known {
+        /// Whether the record counted as a signature.
+        counted: bool,
+    },
+    /// No record here has this receipt (wrong, already withdrawn, or from another instance).
+    Unknown,
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<()>>;
+
+fn store_error(error: TransactionError<()>) -> Error {
+    match error {
+        TransactionError::Abort(()) => Error::Store("a store transaction was aborted".into()),
+        TransactionError::Storage(e) => Error::Store(e.to_string()),
+    }
+}
+
+impl Store {
+    fn database(&self) -> Result<std::sync::Arc<Database>, Error> {
+        self.inner
+            .current()
+            .ok_or_else(|| Error::Store("the store is not open".into()))
+    }
+
+    /// Up to `limit` records after `after` (from the first without it), in id order.
+    pub fn list(&self, after: Option<RecordId>, limit: usize) -> Result<Vec<Listed>, Error> {
+        let database = self.database()?;
+        let start = after.map(|id| id.to_bytes());
+        let range = match &start {
+            Some(start) => database.records.range::<&[u8], _>((
+                std::ops::Bound::Excluded(&start[..]),
+                std::ops::Bound::Unbounded,
+            )),
+            None => database.records.iter(),
+        };
+        let mut listed = Vec::new();
+        for entry in range.take(limit) {
+            let (key, record) = entry.map_err(|e| Error::Store(e.to_string()))?;
+            listed.push(Listed {
+                id: record_id_from_key(&key)?,
+                sha256: Sha256::digest(&record).into(),
+                size: record.len(),
+                recipients: database.fingerprint_of(&key)?,
+            });
+        }
+        Ok(listed)
+    }
+
+    /// The record called `id`, if this host still has it.
+    pub fn get(&self, id: RecordId) -> Result<Option<Vec<u8>>, Error> {
+        let database = self.database()?;
+        let record = database
+            .records
+            .get(id.to_bytes())
+            .map_err(|e| Error::Store(e.to_string()))?;
+        Ok(record.map(|bytes| bytes.to_vec()))
+    }
+
+    /// Deletes each record whose stored bytes still hash to the given SHA-256, and nothing
+    /// else; returns the ids it deleted, once that is on stable storage. The signature count
+    /// does not change: the signatures were given.
+    pub async fn purge(&self, wanted: Vec<(RecordId, [u8; 32])>) -> Result<Vec<RecordId>, Error> {
+        let database = self.database_for_writing().await?;
+        let deleting = std::sync::Arc::clone(&database);
+        let deleted = tokio::task::spawn_blocking(move || {
+            let mut deleted = Vec::new();
+            for (id, sha256) in wanted {
+                let key = id.to_bytes();
+                let trees = (&deleting.records, &deleting.recipients, &deleting.weeks);
+                let removed = trees
+                    .transaction(|(records, recipients, weeks)| -> TxResult<bool> {
+                        match records.get(key)? {
+                            Some(record) if Sha256::digest(&record)[..] == sha256[..] => {
+                                records.remove(&key)?;
+                                recipients.remove(&key)?;
+                                weeks.remove(&key)?;
+                                Ok(true)
+                            }
+                            _ => Ok(false),
+                        }
+                    })
+                    .map_err(store_error)?;
+                if removed {
+                    deleted.push(id);
+                }
+            }
+            Ok::<_, Error>(deleted)
+        })
+        .await
+        .map_err(|e| Error::Store(format!("the purge task failed: {e}")))??;
+        self.durable(&database).await?;
+        Ok(deleted)
+    }
+
+    /// A receipt posted to `/withdraw`: deletes the record it belongs to, if this host still
+    /// has it, takes it off the published list, lowers the count if it was a signature, and in
+    /// every case keeps a marker with the receipt for the organizers' next pull. The same
+    /// writes and the same sync happen whether the receipt is known or not.
+    pub async fn withdraw(
+        &self,
+        receipt: &str,
+        receipt_sha256: [u8; 32],
+        day: u32,
+    ) -> Result<Withdrawn, Error> {
+        let database = self.database_for_writing().await?;
+        let writing = std::sync::Arc::clone(&database);
+        let marker = receipt.as_bytes().to_vec();
+        let withdrawn = tokio::task::spawn_blocking(move || {
+            let trees = (
+                &writing.receipts,
+                &writing.records,
+                &writing.recipients,
+                &writing.weeks,
+                &writing.signatories,
+                &writing.withdrawals,
+                &writing.meta,
+            );
+            trees
+                .transaction(
+                    |(receipts, records, recipients, weeks, signatories, withdrawals, meta)| {
+                        withdrawals.insert(&marker[..], &day.to_be_bytes())?;
+                        signatories.remove(&receipt_sha256)?;
+                        let Some(entry) = receipts.remove(&receipt_sha256)? else {
+                            return Ok(Withdrawn::Unknown);
+                        };
+                        let (key, flag) = entry.split_at(16.min(entry.len()));
+                        records.remove(key)?;
+                        recipients.remove(key)?;
+                        weeks.remove(key)?;
+                        let counted = flag == [1];
+                        if counted {
+                            let count = meta
+                                .get(SIGNATURES_KEY)?
+                                .map(|bytes| decode_counter(&bytes).unwrap_or(0))
+                                .unwrap_or(0);
+                            meta.insert(SIGNATURES_KEY, &count.saturating_sub(1).to_be_bytes())?;
+                        }
+                        Ok(Withdrawn::Known { counted })
+                    },
+                )
+                .map_err(store_error)
+        })
+        .await
+        .map_err(|e| Error::Store(format!("the withdrawal task failed: {e}")))??;
+        self.durable(&database).await?;
+        if withdrawn == (Withdrawn::Known { counted: true }) {
+            // Saturating, like the stored counter.
+            let _ = self
+                .inner
+                .signatures
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                    Some(n.saturating_sub(1))
+                });
+        }
+        Ok(withdrawn)
+    }
+
+    /// Every withdrawal marker kept.
+    pub fn withdrawals(&self) -> Result<Vec<Withdrawal>, Error> {
+        let database = self.database()?;
+        database
+            .withdrawals
+            .iter()
+            .map(|entry| {
+                let (key, value) = entry.map_err(|e| Error::Store(e.to_string()))?;
+                let day = <[u8; 4]>::try_from(value.as_ref())
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| Error::Store("a withdrawal marker's day is damaged".into()))?;
+                let receipt = String::from_utf8(key.to_vec())
+                    .map_err(|_| Error::Store("a withdrawal marker is damaged".into()))?;
+                Ok(Withdrawal { receipt, day })
+            })
+            .collect()
+    }
+
+    /// Replaces the published signatory list: entries keyed by their receipt's SHA-256, each
+    /// value the entry's public JSON. An empty list unpublishes it.
+    pub async fn set_signatories(
+        &self,
+        entries: Vec<crate::public_list::Entry>,
+    ) -> Result<(), Error> {
+        let database = self.database_for_writing().await?;
+        let writing = std::sync::Arc::clone(&database);
+        tokio::task::spawn_blocking(move || {
+            let mut batch = sled::Batch::default();
+            for key in writing.signatories.iter().keys() {
+                batch.remove(key.map_err(|e| Error::Store(e.to_string()))?);
+            }
+            for (receipt, entry) in entries {
+                batch.insert(&receipt[..], entry);
+            }
+            writing
+                .signatories
+                .apply_batch(batch)
+                .map_err(|e| Error::Store(e.to_string()))
+        })
+        .await
+        .map_err(|e| Error::Store(format!("the publishing task failed: {e}")))??;
+        self.durable(&database).await
+    }
+
+    /// The published signatory list's entries, as stored.
+    pub fn signatories(&self) -> Result<Vec<Vec<u8>>, Error> {
+        let database = self.database()?;
+        database
+            .signatories
+            .iter()
+            .values()
+            .map(|value| {
+                value
+                    .map(|v| v.to_vec())
+                    .map_err(|e| Error::Store(e.to_string()))
+            })
+            .collect()
+    }
+
+    /// Retention: deletes the records that arrived before week `before_week` and the
+    /// withdrawal markers posted before day `before_day`; returns how many of each.
+    pub async fn forget(
+        &self,
+        before_week: Option<u32>,
+        before_day: u32,
+    ) -> Result<(usize, usize), Error> {
+        let database = self.database_for_writing().await?;
+        let writing = std::sync::Arc::clone(&database);
+        let forgotten = tokio::task::spawn_blocking(move || {
+            let mut records = 0;
+            if let Some(before_week) = before_week {
+                for entry in writing.weeks.iter() {
+                    let (key, week) = entry.map_err(|e| Error::Store(e.to_string()))?;
+                    let week = <[u8; 4]>::try_from(week.as_ref()).map(u32::from_be_bytes);
+                    if week.is_ok_and(|week| week < before_week) {
+                        let trees = (&writing.records, &writing.recipients, &writing.weeks);
+                        trees
+                            .transaction(|(r, f, w)| -> TxResult<()> {
+                                r.remove(&key)?;
+                                f.remove(&key)?;
+                                w.remove(&key)?;
+                                Ok(())
+                            })
+                            .map_err(store_error)?;
+                        records += 1;
+                    }
+                }
+            }
+            let mut markers = 0;
+            for entry in writing.withdrawals.iter() {
+                let (key, day) = entry.map_err(|e| Error::Store(e.to_string()))?;
+                let day = <[u8; 4]>::try_from(day.as_ref()).map(u32::from_be_bytes);
+                if day.is_ok_and(|day| day < before_day) {
+                    writing
+                        .withdrawals
+                        .remove(key)
+                        .map_err(|e| Error::Store(e.to_string()))?;
+                    markers += 1;
+                }
+            }
+            Ok::<_, Error>((records, markers))
+        })
+        .await
+        .map_err(|e| Error::Store(format!("the retention task failed: {e}")))??;
+        self.durable(&database).await?;
+        Ok(forgotten)
+    }
+
+    /// Waits for the next sync of `database`; a failure marks it for reopening.
+    async fn durable(&self, database: &Database) -> Result<(), Error> {
+        let synced = database.wait_durable().await;
+        if synced.is_err() {
+            database.failed.store(true, Ordering::Relaxed);
+        }
+        synced
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Beside, Counted};
+    use super::*;
+
+    fn beside(n: u8, week: u32, counted: Counted) -> Beside {
+        Beside {
+            recipients: RecipientSetFingerprint::from_bytes([n; 8]),
+            counted,
+            receipt: Some([n; 32]),
+            week,
+        }
+    }
+
+    #[tokio::test]
+    async fn retention_withdrawal_and_purge_change_exactly_what_they_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        let old = store
+            .put(vec![1; 50], beside(1, 100, Counted::AsSignature))
+            .await
+            .unwrap();
+        let new = store
+            .put(vec![2; 50], beside(2, 200, Counted::AsSignature))
+            .await
+            .unwrap();
+        let shared = store
+            .put(vec![3; 50], beside(3, 200, Counted::NotAsSignature))
+            .await
+            .unwrap();
+        assert_eq!(store.signature_count(), 2);
+
+        // Retention: the week before 150 goes, with its record's fingerprint and week.
+        assert_eq!(store.forget(Some(150), 0).await.unwrap(), (1, 0));
+        assert_eq!(store.get(old).unwrap(), None);
+        let listed: Vec<RecordId> = store.list(None, 10).unwrap().iter().map(|l| l.id).collect();
+        assert_eq!(listed.len(), 2);
+        assert!(listed.contains(&new) && listed.contains(&shared));
+
+        // A withdrawal of a record already gone still lowers the count; markers are kept.
+        assert_eq!(
+            store.withdraw("RECEIPT1", [1; 32], 10).await.unwrap(),
+            Withdrawn::Known { counted: true }
+        );
+        assert_eq!(store.signature_count(), 1);
+        assert_eq!(
+            store.withdraw("RECEIPT3", [3; 32], 11).await.unwrap(),
+            Withdrawn::Known { counted: false }
+        );
+        assert_eq!(store.get(shared).unwrap(), None);
+        assert_eq!(store.signature_count(), 1);
+        assert_eq!(
+            store.withdraw("WRONG", [9; 32], 12).await.unwrap(),
+            Withdrawn::Unknown
+        );
+        assert_eq!(
+            store.withdraw("RECEIPT3", [3; 32], 12).await.unwrap(),
+            Withdrawn::Unknown
+        );
+        let markers: Vec<String> = store
+            .withdrawals()
+            .unwrap()
+            .into_iter()
+            .map(|w| w.receipt)
+            .collect();
+        assert_eq!(markers, ["RECEIPT1", "RECEIPT3", "WRONG"]);
+        // Markers older than day 11 go.
+        assert_eq!(store.forget(None, 11).await.unwrap(), (0, 1));
+
+        // Purge deletes only with the right hash.
+        let right: [u8; 32] = Sha256::digest([2u8; 50]).into();
+        assert_eq!(store.purge(vec![(new, [0; 32])]).await.unwrap(), []);
+        assert_eq!(store.purge(vec![(new, right)]).await.unwrap(), [new]);
+        assert!(store.list(None, 10).unwrap().is_empty());
+        store.close().await.unwrap();
+        drop(store);
+
+        // All of it survived a restart.
+        let reopened = Store::open(&dir.path().join("data")).unwrap();
+        assert_eq!(reopened.signature_count(), 1);
+        assert_eq!(reopened.withdrawals().unwrap().len(), 2);
+    }
+}
