@@ -313,6 +313,154 @@ pub enum Error {
         /// What failed.
         err: io::Error,
     },
+
+    /// A `--server` address the key tool will not use (see `client.rs` for the rules).
+    #[error("cannot use --server {given}: {reason}")]
+    InvalidServer {
+        /// The address given, escaped and cut short.
+        given: String,
+        /// Why, and on the next line what to give instead.
+        reason: String,
+    },
+
+    /// A `--proxy` the key tool will not use.
+    #[error("cannot use --proxy {given}: {reason}")]
+    InvalidProxy {
+        /// The proxy given, escaped and cut short.
+        given: String,
+        /// Why, and on the next line what to give instead.
+        reason: String,
+    },
+
+    /// The server could not be reached, or the connection broke.
+    #[error(
+        "could not reach {server}: {reason}\ncheck the address and your connection (with --proxy, that Tor is running), then run the command again"
+    )]
+    Unreachable {
+        /// The server's address.
+        server: String,
+        /// What failed, escaped.
+        reason: String,
+    },
+
+    /// The server refused the session (401), or no identity opened its challenge.
+    #[error(
+        "{server} did not let this key in: this key is not one the server seals to, or the session expired\ncheck that -i names an organizer identity whose public key (sealform-keytool recipient -i KEY) is in the server's configuration, then run the command again"
+    )]
+    NotSignedIn {
+        /// The server's address.
+        server: String,
+    },
+
+    /// The sign-in challenge is not what sealform sends, so nothing was sent back.
+    #[error(
+        "{server} sent a sign-in challenge that is not what sealform sends ({reason}); nothing was sent back\na server that asks the key tool to open anything else may be trying to make it reveal a record: tell whoever runs the server"
+    )]
+    BadChallenge {
+        /// The server's address.
+        server: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The server asked to slow down for longer than the key tool waits.
+    #[error("{server} asks to wait{} before signing in again\nrun the command again after that", match .seconds {
+        Some(seconds) => format!(" {seconds} seconds"),
+        None => String::new(),
+    })]
+    RateLimited {
+        /// The server's address.
+        server: String,
+        /// How long it asked to wait, when it said.
+        seconds: Option<u64>,
+    },
+
+    /// An answer that is not what the organizer API describes.
+    #[error(
+        "unexpected answer from {server} to {request}: {reason}\nthe server may run another version of sealform, or something between you and it changed the answer"
+    )]
+    UnexpectedAnswer {
+        /// The server's address.
+        server: String,
+        /// The request, such as `GET /organizer/records`.
+        request: String,
+        /// What is wrong with the answer; text from the server escaped.
+        reason: String,
+    },
+
+    /// A record listing entry that cannot be right; it is skipped and nothing is written for it.
+    #[error(
+        "{server} listed a record that cannot be right: {reason}; it was skipped and nothing was written for it\na server that lists such entries may be compromised: tell whoever runs it"
+    )]
+    InvalidListing {
+        /// The server's address.
+        server: String,
+        /// What is wrong; text from the server escaped.
+        reason: String,
+    },
+
+    /// A downloaded record was refused: not an age file, or not the bytes it was listed with.
+    #[error(
+        "record {id} from {server} was refused: {reason}; it was not saved\nrun pull again; if it happens again, the server's copy is damaged or was replaced: tell whoever runs it"
+    )]
+    RecordRefused {
+        /// The server's address.
+        server: String,
+        /// The record's id.
+        id: seal::RecordId,
+        /// Why.
+        reason: String,
+    },
+
+    /// A vault file is not what the key tool writes.
+    #[error(
+        "{} is not what the key tool writes in a vault: {reason}\nrestore the vault from a backup, or pull into a new folder",
+        shown(.path)
+    )]
+    InvalidVault {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A record in the vault no longer has the bytes it was pulled with.
+    #[error(
+        "{} no longer matches the SHA-256 index.tsv recorded when it was pulled; it was left out\nsomething changed it after the pull: restore it from a backup, or delete it and its index.tsv line and pull again",
+        shown(.path)
+    )]
+    VaultRecordChanged {
+        /// The record file.
+        path: PathBuf,
+    },
+
+    /// `pull`, `purge` or `publish` went on past problems, reported above.
+    #[error(
+        "{done}, with {} (see above){}",
+        if *.problems == 1 { "1 problem".to_owned() } else { format!("{} problems", .problems) },
+        if *.resumable { "\nwhat was saved is complete: run the command again to resume" } else { "" }
+    )]
+    FinishedWithProblems {
+        /// What was done, such as `pulled 3 new records`.
+        done: String,
+        /// How many problems were reported.
+        problems: usize,
+        /// Whether running again picks up where it stopped.
+        resumable: bool,
+    },
+
+    /// `publish` must ask before uploading, but there is no terminal to ask on.
+    #[error(
+        "standard input is not a terminal to ask whether to publish\npass --yes to publish without asking, or --dry-run to only see the list"
+    )]
+    CannotConfirm,
+
+    /// Reading the answer to a confirmation failed.
+    #[error("could not read the answer from the terminal: {}", io_reason(.err))]
+    Confirm {
+        /// Why the terminal could not be read.
+        err: io::Error,
+    },
 }
 
 /// A path as messages show it (see the module documentation).

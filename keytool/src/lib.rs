@@ -13,6 +13,7 @@
 //! from reaching a terminal; `input` reads only regular files, never through a link, and never
 //! more than sealform writes.
 
+pub mod client;
 pub mod command;
 mod error;
 pub mod escape;
@@ -21,6 +22,7 @@ mod files;
 pub mod identity;
 mod input;
 pub mod passphrase;
+pub mod vault;
 
 pub use command::Cli;
 pub use error::Error;

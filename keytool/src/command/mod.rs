@@ -8,6 +8,10 @@ use crate::escape::{self, LineFeeds};
 
 pub mod decrypt;
 pub mod keygen;
+mod organizer;
+pub mod publish;
+pub mod pull;
+pub mod purge;
 pub mod recipient;
 
 /// Makes organizer identities and opens sealform's sealed records, on your own computer.
@@ -26,6 +30,9 @@ enum Command {
     Keygen(keygen::Keygen),
     Recipient(recipient::Recipient),
     Decrypt(decrypt::Decrypt),
+    Pull(pull::Pull),
+    Purge(purge::Purge),
+    Publish(publish::Publish),
 }
 
 impl Cli {
@@ -35,6 +42,9 @@ impl Cli {
             Command::Keygen(keygen) => keygen.run(),
             Command::Recipient(recipient) => recipient.run(),
             Command::Decrypt(decrypt) => decrypt.run(),
+            Command::Pull(pull) => pull.run(),
+            Command::Purge(purge) => purge.run(),
+            Command::Publish(publish) => publish.run(),
         }
     }
 }

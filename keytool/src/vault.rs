@@ -1,0 +1,644 @@
+//! The vault: the folder `pull` keeps sealed records in, on the organizer's own computer
+//! (`docs/API.md`, "The vault").
+//!
+//! ```text
+//! DIR/                       mode 0700
+//!   records/<id>.age         each record as pulled, untouched (never decrypted to disk)
+//!   index.tsv                <id> TAB <sha256 as pulled> TAB <server URL>, one line per record
+//!   campaigns/<version>.toml every campaign file seen, named by its SHA-256
+//!   withdrawn.tsv            <id> TAB <receipt's SHA-256> TAB <day>, one line per honoured withdrawal
+//! ```
+//!
+//! # Durability: an interrupted pull leaves no partial record and resumes
+//!
+//! A record, a campaign file or a rewritten index is written to a hidden temporary name
+//! (`.<name>.tmp`), synced, renamed into place, and the folder synced: a crash leaves either the
+//! whole file or none (and perhaps a temporary file, removed on the next pull). Lines are
+//! appended to `index.tsv` and `withdrawn.tsv` and synced before the next step; a crash mid-line
+//! leaves a last line without its line feed, which readers ignore and the next pull cuts off.
+//!
+//! The order makes every crash recoverable: a record is renamed into place *before* its index
+//! line is appended (a record without a line is hashed again and indexed on the next pull), and
+//! a withdrawal's line is appended *before* its record is deleted (a record whose id is in
+//! `withdrawn.tsv` is deleted on the next pull, and never downloaded again).
+//!
+//! # Names
+//!
+//! Every path is built from a [`RecordId`] (32 lowercase hex digits) or a [`Sha256Hex`] (64),
+//! never from text a server sent, so nothing can be written outside the vault. Files are opened
+//! without following symbolic links, and read with the export reader's limits.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use seal::{Day, RecordId};
+use zeroize::Zeroizing;
+
+use crate::Error;
+use crate::client::Sha256Hex;
+use crate::input::{self, MAX_INDEX_BYTES, MAX_RECORD_BYTES};
+
+/// The folder of record files.
+pub const RECORDS: &str = "records";
+/// One line per record: id, SHA-256 as pulled, server URL.
+pub const INDEX: &str = "index.tsv";
+/// The folder of campaign files, each named by its SHA-256.
+pub const CAMPAIGNS: &str = "campaigns";
+/// One line per honoured withdrawal: id, the receipt's SHA-256, the day.
+pub const WITHDRAWN: &str = "withdrawn.tsv";
+
+/// The largest campaign file read from the vault (the server's own limit is far lower).
+const MAX_CAMPAIGN_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A record the vault holds: its hash as pulled and where from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Indexed {
+    /// The SHA-256 of the record's bytes, as pulled (and checked against the listing).
+    pub sha256: Sha256Hex,
+    /// The server it was pulled from, as `--server` was normalized.
+    pub server: String,
+}
+
+/// A withdrawal the vault honoured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawn {
+    /// The SHA-256 of the receipt, which equalled the one sealed in the record.
+    pub receipt_sha256: Sha256Hex,
+    /// The day the receipt was posted.
+    pub day: Day,
+}
+
+/// An open vault: its folder, and what `index.tsv` and `withdrawn.tsv` say.
+#[derive(Debug)]
+pub struct Vault {
+    root: PathBuf,
+    index: BTreeMap<RecordId, Indexed>,
+    withdrawn: BTreeMap<RecordId, Withdrawn>,
+}
+
+impl Vault {
+    /// Opens the vault at `root` to write to it, making it (mode 0700) if it does not exist.
+    /// Removes temporary files an interrupted pull left, and cuts off a half-written last line.
+    pub fn create(root: &Path) -> Result<Self, Error> {
+        match fs::symlink_metadata(root) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => make_private_folder(root)?,
+            Err(err) => {
+                return Err(Error::Read {
+                    path: root.to_owned(),
+                    err,
+                });
+            }
+            Ok(_) => {}
+        }
+        check_folder(root)?;
+        for sub in [RECORDS, CAMPAIGNS] {
+            let path = root.join(sub);
+            if fs::symlink_metadata(&path).is_err() {
+                make_private_folder(&path)?;
+            }
+            check_folder(&path)?;
+        }
+        for folder in [root.to_owned(), root.join(RECORDS), root.join(CAMPAIGNS)] {
+            remove_temporary_files(&folder)?;
+        }
+        for name in [INDEX, WITHDRAWN] {
+            cut_half_written_line(&root.join(name))?;
+        }
+        Self::load(root)
+    }
+
+    /// Opens the existing vault at `root` to read it.
+    pub fn open(root: &Path) -> Result<Self, Error> {
+        check_folder(root)?;
+        Self::load(root)
+    }
+
+    fn load(root: &Path) -> Result<Self, Error> {
+        let index_path = root.join(INDEX);
+        let mut index = BTreeMap::new();
+        for (number, fields) in read_lines(&index_path)? {
+            let [id, sha256, server] = fields;
+            let bad = |what: &str| Error::InvalidVault {
+                path: index_path.clone(),
+                reason: format!("line {number}: {what}"),
+            };
+            let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
+            let sha256 = sha256
+                .parse()
+                .map_err(|_| bad("the hash is not a SHA-256"))?;
+            if server.is_empty() {
+                return Err(bad("the server is missing"));
+            }
+            index.insert(id, Indexed { sha256, server });
+        }
+        let withdrawn_path = root.join(WITHDRAWN);
+        let mut withdrawn = BTreeMap::new();
+        for (number, fields) in read_lines(&withdrawn_path)? {
+            let [id, receipt, day] = fields;
+            let bad = |what: &str| Error::InvalidVault {
+                path: withdrawn_path.clone(),
+                reason: format!("line {number}: {what}"),
+            };
+            let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
+            let receipt_sha256 = receipt
+                .parse()
+                .map_err(|_| bad("the receipt hash is not a SHA-256"))?;
+            let day = day.parse().map_err(|_| bad("the day is not YYYY-MM-DD"))?;
+            withdrawn.insert(
+                id,
+                Withdrawn {
+                    receipt_sha256,
+                    day,
+                },
+            );
+        }
+        Ok(Self {
+            root: root.to_owned(),
+            index,
+            withdrawn,
+        })
+    }
+
+    /// The vault's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The records `index.tsv` lists, by id.
+    pub fn indexed(&self) -> &BTreeMap<RecordId, Indexed> {
+        &self.index
+    }
+
+    /// The withdrawals honoured, by record id.
+    pub fn withdrawn(&self) -> &BTreeMap<RecordId, Withdrawn> {
+        &self.withdrawn
+    }
+
+    /// Where record `id` is kept.
+    pub fn record_path(&self, id: RecordId) -> PathBuf {
+        self.root.join(RECORDS).join(format!("{id}.age"))
+    }
+
+    /// Whether a record file for `id` is there (a regular file; links do not count).
+    pub fn has_record_file(&self, id: RecordId) -> bool {
+        fs::symlink_metadata(self.record_path(id)).is_ok_and(|meta| meta.is_file())
+    }
+
+    /// The bytes of record `id`, as stored.
+    pub fn read_record(&self, id: RecordId) -> Result<Zeroizing<Vec<u8>>, Error> {
+        input::read_regular_file(&self.record_path(id), MAX_RECORD_BYTES, "record")
+    }
+
+    /// The bytes of record `id`, only if they still hash to what `index.tsv` recorded.
+    pub fn read_verified(&self, id: RecordId) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let path = self.record_path(id);
+        let bytes = self.read_record(id)?;
+        match self.index.get(&id) {
+            Some(indexed) if Sha256Hex::of(&bytes) == indexed.sha256 => Ok(bytes),
+            _ => Err(Error::VaultRecordChanged { path }),
+        }
+    }
+
+    /// Saves a record pulled from `server`: the file durably first, then its index line.
+    pub fn save_record(&mut self, id: RecordId, bytes: &[u8], server: &str) -> Result<(), Error> {
+        write_durably(&self.root.join(RECORDS), &format!("{id}.age"), bytes)?;
+        self.add_to_index(id, Sha256Hex::of(bytes), server)
+    }
+
+    /// Appends the index line of a record whose file is already in place (a pull that stopped
+    /// between the two), once its bytes are checked.
+    pub fn add_to_index(
+        &mut self,
+        id: RecordId,
+        sha256: Sha256Hex,
+        server: &str,
+    ) -> Result<(), Error> {
+        append_line(
+            &self.root.join(INDEX),
+            &format!("{id}\t{sha256}\t{server}\n"),
+        )?;
+        self.index.insert(
+            id,
+            Indexed {
+                sha256,
+                server: server.to_owned(),
+            },
+        );
+        Ok(())
+    }
+
+    /// Saves a campaign file under its version, unless the vault has it. Returns whether it
+    /// was new.
+    pub fn save_campaign(&self, version: Sha256Hex, toml: &str) -> Result<bool, Error> {
+        let name = format!("{version}.toml");
+        let folder = self.root.join(CAMPAIGNS);
+        if fs::symlink_metadata(folder.join(&name)).is_ok() {
+            return Ok(false);
+        }
+        write_durably(&folder, &name, toml.as_bytes())?;
+        Ok(true)
+    }
+
+    /// The campaign file of `version`, if the vault has it and it still hashes to its name.
+    pub fn campaign(&self, version: Sha256Hex) -> Result<Option<String>, Error> {
+        let path = self.root.join(CAMPAIGNS).join(format!("{version}.toml"));
+        let bytes = match input::read_regular_file(&path, MAX_CAMPAIGN_BYTES, "campaign file") {
+            Ok(bytes) => bytes,
+            Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => {
+                return Ok(None);
+            }
+            Err(err) => return Err(err),
+        };
+        if Sha256Hex::of(&bytes) != version {
+            return Err(Error::InvalidVault {
+                path,
+                reason: "its SHA-256 is not its name".to_owned(),
+            });
+        }
+        String::from_utf8(bytes.to_vec())
+            .map(Some)
+            .map_err(|_| Error::InvalidVault {
+                path,
+                reason: "it is not UTF-8 text".to_owned(),
+            })
+    }
+
+    /// Honours a withdrawal of record `id`: its `withdrawn.tsv` line first, durably, then the
+    /// record file goes. Its index line goes at [`Vault::finish_withdrawals`].
+    pub fn withdraw(
+        &mut self,
+        id: RecordId,
+        receipt_sha256: Sha256Hex,
+        day: Day,
+    ) -> Result<(), Error> {
+        append_line(
+            &self.root.join(WITHDRAWN),
+            &format!("{id}\t{receipt_sha256}\t{day}\n"),
+        )?;
+        self.withdrawn.insert(
+            id,
+            Withdrawn {
+                receipt_sha256,
+                day,
+            },
+        );
+        self.remove_record_file(id)
+    }
+
+    /// Removes what is left of withdrawn records: a file a crash left behind, and their lines in
+    /// `index.tsv` (rewritten whole, durably).
+    pub fn finish_withdrawals(&mut self) -> Result<(), Error> {
+        let ids: Vec<RecordId> = self.withdrawn.keys().copied().collect();
+        for &id in &ids {
+            if self.has_record_file(id) {
+                self.remove_record_file(id)?;
+            }
+        }
+        if ids.iter().any(|id| self.index.contains_key(id)) {
+            for id in &ids {
+                self.index.remove(id);
+            }
+            let text: String = self
+                .index
+                .iter()
+                .map(|(id, indexed)| format!("{id}\t{}\t{}\n", indexed.sha256, indexed.server))
+                .collect();
+            write_durably(&self.root, INDEX, text.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn remove_record_file(&self, id: RecordId) -> Result<(), Error> {
+        let path = self.record_path(id);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(err) => return Err(Error::Write { path, err }),
+        }
+        sync_folder(&self.root.join(RECORDS))
+    }
+}
+
+/// Makes `path` as a folder readable by its owner only.
+fn make_private_folder(path: &Path) -> Result<(), Error> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path).map_err(|err| Error::Write {
+        path: path.to_owned(),
+        err,
+    })?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        sync_folder(parent)?;
+    }
+    Ok(())
+}
+
+/// Refuses a vault folder (or sub-folder) that is a link or not a folder.
+fn check_folder(path: &Path) -> Result<(), Error> {
+    let meta = fs::symlink_metadata(path).map_err(|err| Error::Read {
+        path: path.to_owned(),
+        err,
+    })?;
+    match input::FileKind::of(meta.file_type()) {
+        Some(input::FileKind::Folder) => Ok(()),
+        Some(kind) => Err(Error::InvalidVault {
+            path: path.to_owned(),
+            reason: format!("it is {kind}, not a folder"),
+        }),
+        None => Err(Error::InvalidVault {
+            path: path.to_owned(),
+            reason: "it is a file, not a folder".to_owned(),
+        }),
+    }
+}
+
+/// Removes the hidden temporary files (`.*.tmp`) an interrupted write left in `folder`.
+fn remove_temporary_files(folder: &Path) -> Result<(), Error> {
+    let unreadable = |err| Error::Read {
+        path: folder.to_owned(),
+        err,
+    };
+    let mut removed = false;
+    for entry in fs::read_dir(folder).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.')
+            && name.ends_with(".tmp")
+            && entry.file_type().map_err(unreadable)?.is_file()
+        {
+            let path = entry.path();
+            fs::remove_file(&path).map_err(|err| Error::Write { path, err })?;
+            removed = true;
+        }
+    }
+    if removed {
+        sync_folder(folder)?;
+    }
+    Ok(())
+}
+
+/// The lines of a vault TSV file, with their numbers, each split into three fields; none when
+/// the file does not exist. A last line without its line feed is a half-written append, and is
+/// left out.
+fn read_lines(path: &Path) -> Result<Vec<(usize, [String; 3])>, Error> {
+    let bytes = match input::read_regular_file(path, MAX_INDEX_BYTES, "vault index") {
+        Ok(bytes) => bytes,
+        Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => {
+            return Ok(Vec::new());
+        }
+        Err(err) => return Err(err),
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::InvalidVault {
+        path: path.to_owned(),
+        reason: "it is not UTF-8 text".to_owned(),
+    })?;
+    let complete = match text.rfind('\n') {
+        Some(end) => &text[..=end],
+        None => "",
+    };
+    complete
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut fields = line.split('\t').map(str::to_owned);
+            match (fields.next(), fields.next(), fields.next(), fields.next()) {
+                (Some(a), Some(b), Some(c), None) => Ok((i + 1, [a, b, c])),
+                _ => Err(Error::InvalidVault {
+                    path: path.to_owned(),
+                    reason: format!("line {} does not have three tab-separated fields", i + 1),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Cuts off a last line without its line feed (an append a crash interrupted), so that the next
+/// append starts a line of its own.
+fn cut_half_written_line(path: &Path) -> Result<(), Error> {
+    let bytes = match input::read_regular_file(path, MAX_INDEX_BYTES, "vault index") {
+        Ok(bytes) => bytes,
+        Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err),
+    };
+    if bytes.is_empty() || bytes.ends_with(b"\n") {
+        return Ok(());
+    }
+    let keep = bytes
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let failed = |err| Error::Write {
+        path: path.to_owned(),
+        err,
+    };
+    let file = open_no_follow(OpenOptions::new().write(true), path).map_err(failed)?;
+    file.set_len(keep as u64).map_err(failed)?;
+    file.sync_all().map_err(failed)
+}
+
+/// Opens `path` with `options`, never through a symbolic link, creating files with mode 0600.
+fn open_no_follow(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = rustix::fs::OFlags::NOFOLLOW.bits();
+        options
+            .mode(0o600)
+            .custom_flags(i32::try_from(flags).map_err(io::Error::other)?);
+    }
+    options.open(path)
+}
+
+/// Writes `bytes` as `folder/name`: to a hidden temporary file, synced, renamed into place, the
+/// folder synced. A temporary file left by an earlier crash is replaced.
+fn write_durably(folder: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let temp = folder.join(format!(".{name}.tmp"));
+    let target = folder.join(name);
+    let failed = |path: &Path| {
+        let path = path.to_owned();
+        move |err| Error::Write { path, err }
+    };
+    match fs::remove_file(&temp) {
+        Err(err) if err.kind() != io::ErrorKind::NotFound => return Err(failed(&temp)(err)),
+        _ => {}
+    }
+    let written = open_no_follow(OpenOptions::new().write(true).create_new(true), &temp)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .map_err(failed(&temp));
+    if let Err(err) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(err);
+    }
+    // `rename` replaces the target name itself, never what a link there points to.
+    fs::rename(&temp, &target).map_err(failed(&target))?;
+    sync_folder(folder)
+}
+
+/// Appends `line` to `path` (made with mode 0600 if need be) and syncs it, and the folder when
+/// the file is new.
+fn append_line(path: &Path, line: &str) -> Result<(), Error> {
+    let failed = |err| Error::Write {
+        path: path.to_owned(),
+        err,
+    };
+    let is_new = fs::symlink_metadata(path).is_err();
+    let mut file =
+        open_no_follow(OpenOptions::new().append(true).create(true), path).map_err(failed)?;
+    file.write_all(line.as_bytes()).map_err(failed)?;
+    file.sync_all().map_err(failed)?;
+    if is_new && let Some(folder) = path.parent() {
+        sync_folder(folder)?;
+    }
+    Ok(())
+}
+
+/// Syncs a folder, so that the names created, renamed or removed in it are on stable storage.
+fn sync_folder(folder: &Path) -> Result<(), Error> {
+    let failed = |err| Error::Write {
+        path: folder.to_owned(),
+        err,
+    };
+    File::open(folder)
+        .map_err(failed)?
+        .sync_all()
+        .map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> RecordId {
+        RecordId::from_bytes([n; 16])
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_vault_is_private_and_keeps_what_it_is_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("vault");
+        let mut vault = Vault::create(&root).unwrap();
+        #[cfg(unix)]
+        {
+            assert_eq!(mode(&root), 0o700);
+            assert_eq!(mode(&root.join(RECORDS)), 0o700);
+        }
+        vault
+            .save_record(id(1), b"age-encryption.org/v1\none", "http://127.0.0.1:1")
+            .unwrap();
+        #[cfg(unix)]
+        assert_eq!(mode(&vault.record_path(id(1))), 0o600);
+        vault
+            .withdraw(id(2), Sha256Hex::of(b"r"), "2026-11-29".parse().unwrap())
+            .unwrap();
+
+        let reopened = Vault::open(&root).unwrap();
+        assert_eq!(reopened.indexed().len(), 1);
+        assert_eq!(reopened.indexed()[&id(1)].server, "http://127.0.0.1:1");
+        assert_eq!(
+            reopened.read_verified(id(1)).unwrap().as_slice(),
+            b"age-encryption.org/v1\none"
+        );
+        assert_eq!(reopened.withdrawn()[&id(2)].day.to_string(), "2026-11-29");
+    }
+
+    #[test]
+    fn an_interrupted_write_leaves_nothing_half_done_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("vault");
+        let mut vault = Vault::create(&root).unwrap();
+        vault.save_record(id(1), b"one", "s").unwrap();
+        // A crash mid-append, and a temporary record file.
+        let mut index = OpenOptions::new()
+            .append(true)
+            .open(root.join(INDEX))
+            .unwrap();
+        index
+            .write_all(format!("{}\tabc", id(2)).as_bytes())
+            .unwrap();
+        fs::write(
+            root.join(RECORDS).join(format!(".{}.age.tmp", id(2))),
+            b"half",
+        )
+        .unwrap();
+
+        assert_eq!(
+            Vault::open(&root).unwrap().indexed().len(),
+            1,
+            "read as if absent"
+        );
+        let mut vault = Vault::create(&root).unwrap();
+        assert_eq!(
+            fs::read_dir(root.join(RECORDS)).unwrap().count(),
+            1,
+            "temporary file removed"
+        );
+        vault.save_record(id(3), b"three", "s").unwrap();
+        let text = fs::read_to_string(root.join(INDEX)).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert_eq!(Vault::open(&root).unwrap().indexed().len(), 2);
+    }
+
+    #[test]
+    fn a_changed_record_is_not_verified() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut vault = Vault::create(dir.path()).unwrap();
+        vault.save_record(id(1), b"one", "s").unwrap();
+        fs::write(vault.record_path(id(1)), b"two").unwrap();
+        assert!(matches!(
+            vault.read_verified(id(1)),
+            Err(Error::VaultRecordChanged { .. })
+        ));
+    }
+
+    #[test]
+    fn withdrawals_remove_the_record_and_its_index_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut vault = Vault::create(dir.path()).unwrap();
+        vault.save_record(id(1), b"one", "s").unwrap();
+        vault.save_record(id(2), b"two", "s").unwrap();
+        vault
+            .withdraw(id(1), Sha256Hex::of(b"r"), "2026-11-29".parse().unwrap())
+            .unwrap();
+        assert!(!vault.has_record_file(id(1)));
+        vault.finish_withdrawals().unwrap();
+        let vault = Vault::open(dir.path()).unwrap();
+        assert_eq!(vault.indexed().keys().collect::<Vec<_>>(), [&id(2)]);
+        assert!(vault.withdrawn().contains_key(&id(1)));
+    }
+
+    #[test]
+    fn malformed_vault_files_are_refused_with_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(INDEX), "../etc/passwd\tx\ty\n").unwrap();
+        let err = Vault::open(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("line 1: the id is not a record id"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_vault_that_is_a_link_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let err = Vault::create(&link).unwrap_err().to_string();
+        assert!(err.contains("it is a symbolic link, not a folder"), "{err}");
+    }
+}
