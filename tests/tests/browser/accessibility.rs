@@ -1,4 +1,4 @@
-//! Every kind of page — the letter, the letter with problems, thank-you, privacy, not found,
+//! Every kind of page — the letter, the letter with problems, thank-you, privacy, withdrawal, not found,
 //! the busy (429) page and a closed letter — in English, Simplified Chinese and the
 //! right-to-left test locale: zero axe-core violations of WCAG 2.2 A and AA in the light and the
 //! dark colour scheme, the parts every page promises, and no sideways scrolling on a 320 px
@@ -67,6 +67,33 @@ async fn every_page(lang: &str) {
     browser.goto(&format!("{}/privacy{q}", server.base)).await;
     check_heading(&browser, "the privacy page", &mut problems).await;
     check_page(&browser, lang, "the privacy page", &mut problems).await;
+
+    // Taking answers back: the form, the form with something that is not a receipt, and the
+    // answer (the same whether or not a receipt matched).
+    browser.goto(&format!("{}/withdraw{q}", server.base)).await;
+    check_heading(&browser, "the withdrawal page", &mut problems).await;
+    check_page(&browser, lang, "the withdrawal page", &mut problems).await;
+    let receipt = browser.find("#field-receipt").await;
+    browser.type_into(&receipt, "not a receipt").await;
+    browser.submit(&browser.find("#withdraw-submit").await).await;
+    let label = "the withdrawal page with a problem";
+    if browser.count("#error-receipt").await == 0 {
+        problems.push(format!("{label}: no #error-receipt"));
+    }
+    check_page(&browser, lang, label, &mut problems).await;
+    browser
+        .execute(
+            "document.getElementById('field-receipt').value = '';",
+            json!([]),
+        )
+        .await;
+    let receipt = browser.find("#field-receipt").await;
+    browser
+        .type_into(&receipt, "0000-1111-2222-3333-4444-5555-6666-7777")
+        .await;
+    browser.submit(&browser.find("#withdraw-submit").await).await;
+    check_heading(&browser, "after a withdrawal", &mut problems).await;
+    check_page(&browser, lang, "after a withdrawal", &mut problems).await;
 
     browser
         .goto(&format!("{}/no-such-page{q}", server.base))
