@@ -75,7 +75,9 @@ async fn every_page(lang: &str) {
     check_page(&browser, lang, "the withdrawal page", &mut problems).await;
     let receipt = browser.find("#field-receipt").await;
     browser.type_into(&receipt, "not a receipt").await;
-    browser.submit(&browser.find("#withdraw-submit").await).await;
+    browser
+        .submit(&browser.find("#withdraw-submit").await)
+        .await;
     let label = "the withdrawal page with a problem";
     if browser.count("#error-receipt").await == 0 {
         problems.push(format!("{label}: no #error-receipt"));
@@ -91,7 +93,9 @@ async fn every_page(lang: &str) {
     browser
         .type_into(&receipt, "0000-1111-2222-3333-4444-5555-6666-7777")
         .await;
-    browser.submit(&browser.find("#withdraw-submit").await).await;
+    browser
+        .submit(&browser.find("#withdraw-submit").await)
+        .await;
     check_heading(&browser, "after a withdrawal", &mut problems).await;
     check_page(&browser, lang, "after a withdrawal", &mut problems).await;
 
