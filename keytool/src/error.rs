@@ -174,6 +174,18 @@ pub enum Error {
     )]
     EmptyPassphrase,
 
+    /// A new identity's passphrase scores below `passphrase::MIN_STRENGTH` with zxcvbn.
+    #[error(
+        "the passphrase is too easy to guess (strength {score} of 4, at least 3 needed){}\nanyone who copies the identity file can try passphrases on it offline, without limit: run keygen again with --generate-passphrase for six random words to write down, or choose a longer passphrase of several unrelated words",
+        if .feedback.is_empty() { String::new() } else { format!(": {}", .feedback) }
+    )]
+    WeakPassphrase {
+        /// zxcvbn's score, 0 to 4.
+        score: u8,
+        /// zxcvbn's warning and suggestions, lowercase, joined by `; ` (never the passphrase).
+        feedback: String,
+    },
+
     /// The passphrase and its confirmation differ.
     #[error("the two passphrases differ\nnothing was written: run the command again")]
     PassphraseMismatch,

@@ -139,6 +139,121 @@ fn keygen_needs_a_passphrase_source_without_a_terminal() {
     assert!(!dir.path().join("key.age").exists());
 }
 
+/// A passphrase that is easy to guess is refused, whichever way it comes, with the reason and
+/// what to do; nothing is written.
+#[test]
+fn keygen_refuses_weak_passphrases() {
+    let dir = tmp();
+    let weak = keygen_protected(dir.path(), "letmein2026");
+    assert_eq!(
+        weak,
+        Run {
+            code: 1,
+            stdout: String::new(),
+            stderr: "error: the passphrase is too easy to guess (strength 1 of 4, at least 3 needed): this is similar to a commonly used password; add another word or two, uncommon words are better\nanyone who copies the identity file can try passphrases on it offline, without limit: run keygen again with --generate-passphrase for six random words to write down, or choose a longer passphrase of several unrelated words\n".into(),
+        }
+    );
+    assert!(!dir.path().join("key.age").exists());
+    for weak in ["password", "sealform2026", "Summer2026!", "qwertyuiop"] {
+        let out = run_with_stdin(
+            dir.path(),
+            &mut keytool(
+                dir.path(),
+                &["keygen", "--out", "key.age", "--passphrase-fd", "0"],
+            ),
+            format!("{weak}\n").as_bytes(),
+        );
+        assert_eq!(out.code, 1, "{weak}: {out:?}");
+        assert!(
+            out.stderr
+                .starts_with("error: the passphrase is too easy to guess (strength "),
+            "{weak}: {}",
+            out.stderr
+        );
+        assert!(!dir.path().join("key.age").exists());
+    }
+}
+
+/// `--generate-passphrase` protects the identity with six words from the EFF's list, shown
+/// once on standard error; standard output still carries only the public key, and the words
+/// open the file.
+#[test]
+fn keygen_generates_a_passphrase_of_six_words_that_opens_the_identity() {
+    let dir = tmp();
+    let out = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &["keygen", "--out", "key.age", "--generate-passphrase"],
+        ),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let public = assert_public_key_line(&out.stdout);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "wrote the identity to key.age, protected by the passphrase below",
+            "the line above is its public key: give it to the server's operator (it is not secret)",
+            "the passphrase, shown only this once: write it down now, and keep it apart from key.age",
+        ]
+    );
+    assert_eq!((lines[3], lines[5]), ("", ""));
+    let passphrase = lines[4].strip_prefix("    ").expect("indented");
+    let words: Vec<&str> = passphrase.split(' ').collect();
+    assert_eq!(words.len(), 6, "{passphrase:?}");
+    assert!(
+        words
+            .iter()
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '-')),
+        "{passphrase:?}"
+    );
+    assert_eq!(
+        lines[6..],
+        [
+            "keep a backup of key.age and the written passphrase: without both, testimony sealed to this key cannot be read"
+        ]
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&dir.path().join("key.age")), 0o600);
+
+    let opened = run_with_stdin(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &["recipient", "-i", "key.age", "--passphrase-fd", "0"],
+        ),
+        format!("{passphrase}\n").as_bytes(),
+    );
+    assert_eq!(opened, ok(&format!("{public}\n")));
+
+    // Another run, other words.
+    let again = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &["keygen", "--out", "other.age", "--generate-passphrase"],
+        ),
+    );
+    assert_eq!(again.code, 0);
+    assert_ne!(again.stderr.lines().nth(4), Some(lines[4]));
+
+    // It chooses the passphrase: no other source, and not with --no-passphrase.
+    for other in [&["--no-passphrase"][..], &["--passphrase-fd", "0"]] {
+        let mut args = vec!["keygen", "--out", "third.age", "--generate-passphrase"];
+        args.extend_from_slice(other);
+        let out = run(dir.path(), &mut keytool(dir.path(), &args));
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .starts_with("error: the argument '--generate-passphrase' cannot be used with"),
+            "{}",
+            out.stderr
+        );
+    }
+    assert!(!dir.path().join("third.age").exists());
+}
+
 #[test]
 fn keygen_flags_that_contradict_are_usage_errors() {
     let dir = tmp();
@@ -277,8 +392,8 @@ const CSV_A_B: &str = "\u{feff}record,campaign,language,received,sign_as,name,ac
 3f9c1a2b0000000000000000000000aa,open-letter,en,2026-11-28,individual,Mai,a; b,yes,\r\n\
 7d02e4f1000000000000000000000bbb,open-letter,th,2026-11-29,,\"นวด, \"\"สปา\"\"\",,no,\"line one\nline two\"\r\n";
 
-const JSON_A: &str = r#"{"record":"3f9c1a2b0000000000000000000000aa","campaign":"open-letter","language":"en","received":"2026-11-28","fields":{"sign_as":"individual","name":"Mai","actions":["a","b"],"consent_public":true}}"#;
-const JSON_B: &str = r#"{"record":"7d02e4f1000000000000000000000bbb","campaign":"open-letter","language":"th","received":"2026-11-29","fields":{"name":"นวด, \"สปา\"","sign_as":"","testimony":"line one\nline two","consent_public":false}}"#;
+const JSON_A: &str = r#"{"record":"3f9c1a2b0000000000000000000000aa","campaign":"open-letter","campaign_version":"0000000000000000000000000000000000000000000000000000000000000000","language":"en","received":"2026-11-28","fields":{"sign_as":"individual","name":"Mai","actions":["a","b"],"consent_public":true}}"#;
+const JSON_B: &str = r#"{"record":"7d02e4f1000000000000000000000bbb","campaign":"open-letter","campaign_version":"0000000000000000000000000000000000000000000000000000000000000000","language":"th","received":"2026-11-29","fields":{"name":"นวด, \"สปา\"","sign_as":"","testimony":"line one\nline two","consent_public":false}}"#;
 
 #[test]
 fn decrypt_exports_csv_json_and_jsonl() {
@@ -625,13 +740,16 @@ fn the_library_opening_path_opens_what_seal_sealed() {
     );
 }
 
-/// On a terminal, keygen asks twice and refuses a mismatch or an empty passphrase; recipient
-/// asks once.
+/// On a terminal, keygen asks twice and refuses a mismatch, an empty passphrase or a weak one
+/// (before asking again); recipient asks once.
 #[test]
 fn terminal_prompts_ask_twice_and_refuse_mismatches() {
     let dir = tmp();
     let on_terminal = |args: &[&str], typed: &str| run_on_terminal(dir.path(), args, typed);
-    let Some((code, shown)) = on_terminal(&["keygen", "--out", "typo.key"], "one\ntwo\n") else {
+    let Some((code, shown)) = on_terminal(
+        &["keygen", "--out", "typo.key"],
+        "lantern orbit velvet quarry\nlantern orbit velvet query\n",
+    ) else {
         return;
     };
     assert_eq!(code, 1, "{shown}");
@@ -650,6 +768,15 @@ fn terminal_prompts_ask_twice_and_refuse_mismatches() {
     assert_eq!(code, 1, "{shown}");
     assert!(shown.contains("error: the passphrase is empty"), "{shown}");
     assert!(!dir.path().join("empty.key").exists());
+
+    let (code, shown) = on_terminal(&["keygen", "--out", "weak.key"], "password1\n").unwrap();
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains("error: the passphrase is too easy to guess"),
+        "{shown}"
+    );
+    assert!(!shown.contains("the same passphrase again"), "{shown}");
+    assert!(!dir.path().join("weak.key").exists());
 
     let (code, shown) = on_terminal(
         &["keygen", "--out", "key.age"],

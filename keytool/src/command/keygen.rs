@@ -12,11 +12,15 @@ use crate::Error;
 use crate::escape::ShownPath;
 use crate::files;
 use crate::identity::SCRYPT_WORK_FACTOR;
-use crate::passphrase::{PassphraseArgs, Passphrases};
+use crate::passphrase::{self, PassphraseArgs, Passphrases};
 
 const EXAMPLES: &str = "\
 Examples:
-  Make an identity protected by a passphrase (asked twice):
+  Make an identity protected by six random words, shown once for you to write down:
+    sealform-keytool keygen --out organizer.key --generate-passphrase
+
+  Make an identity protected by a passphrase of your own (asked twice; one that is easy to
+  guess is refused):
     sealform-keytool keygen --out organizer.key
 
   Give the public key it prints (age1…) to the server's operator; keep organizer.key and its
@@ -33,6 +37,9 @@ Examples:
 /// The identity file is in the standard age format, readable only by you (mode 0600), and by
 /// default encrypted with a passphrase (age's scrypt, ASCII-armored): the stock `age -d -i` CLI
 /// accepts it too. Only the public key (age1…) is printed on standard output.
+///
+/// A passphrase that is empty or easy to guess (below 3 of 4 by the zxcvbn estimator) is
+/// refused: anyone who copies the file can try passphrases on it offline.
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Keygen {
@@ -44,6 +51,11 @@ pub struct Keygen {
     /// every testimony sealed to its public key
     #[arg(long, conflicts_with_all = ["passphrase_fd", "passphrase_env"])]
     no_passphrase: bool,
+
+    /// Protect the identity with six random words from the EFF's large word list (about 77
+    /// bits), printed once on standard error for you to write down
+    #[arg(long, conflicts_with_all = ["no_passphrase", "passphrase_fd", "passphrase_env"])]
+    generate_passphrase: bool,
 
     #[command(flatten)]
     passphrase: PassphraseArgs,
@@ -58,9 +70,16 @@ impl Keygen {
         }
         let passphrase = if self.no_passphrase {
             None
+        } else if self.generate_passphrase {
+            Some(passphrase::generate())
         } else {
             Some(Passphrases::new(&self.passphrase).to_protect()?)
         };
+        // Kept to be shown once the file is written, and only then.
+        let generated = passphrase
+            .as_ref()
+            .filter(|_| self.generate_passphrase)
+            .cloned();
 
         let identity = x25519::Identity::generate();
         let public_key = identity.to_public().to_string();
@@ -86,9 +105,30 @@ impl Keygen {
         })?;
 
         super::print_stdout(format!("{public_key}\n").as_bytes())?;
-        eprintln!("{}", hints(&self.out, self.no_passphrase));
+        match generated {
+            Some(passphrase) => show_generated(&self.out, &passphrase),
+            None => eprintln!("{}", hints(&self.out, self.no_passphrase)),
+        }
         Ok(())
     }
+}
+
+/// What to do next, with the generated passphrase, on standard error. Written straight from a
+/// buffer wiped on drop.
+fn show_generated(path: &Path, passphrase: &SecretString) {
+    let path = ShownPath(path);
+    let mut text = Zeroizing::new(String::with_capacity(1024));
+    text.push_str(&format!(
+        "wrote the identity to {path}, protected by the passphrase below\n\
+         the line above is its public key: give it to the server's operator (it is not secret)\n\
+         the passphrase, shown only this once: write it down now, and keep it apart from {path}\n\n    "
+    ));
+    text.push_str(passphrase.expose_secret());
+    text.push_str(&format!(
+        "\n\nkeep a backup of {path} and the written passphrase: without both, testimony sealed to this key cannot be read\n"
+    ));
+    // Nothing to do if standard error is closed: the file is written, the key printed.
+    let _ = io::stderr().write_all(text.as_bytes());
 }
 
 /// What to do next, on standard error (standard output carries only the public key).
