@@ -584,6 +584,7 @@ impl Session<'_> {
             };
             let response = self.call(Method::GET, &route, None)?;
             let page: Page = self.json(response, WHAT)?;
+            let page_was_empty = page.records.is_empty();
             for raw in page.records {
                 let Ok(id) = raw.id.parse::<RecordId>() else {
                     problems.push(Error::InvalidListing {
@@ -618,6 +619,12 @@ impl Session<'_> {
             let Some(next) = page.next_after else {
                 return Ok(listed);
             };
+            // Pages that list nothing yet say there is more could go on for ever.
+            if page_was_empty {
+                return Err(
+                    self.unexpected(WHAT, "a page lists no record, yet says there are more")
+                );
+            }
             let next: RecordId = next
                 .parse()
                 .map_err(|_| self.unexpected(WHAT, "next_after is not a record id"))?;

@@ -771,3 +771,42 @@ fn a_record_passed_off_as_a_challenge_is_opened_but_never_sent_back() {
     );
     assert_eq!(server.state().requests, ["POST /organizer/challenge"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn publish_on_a_terminal_uploads_only_after_yes() {
+    let dir = with_keys();
+    let server = FakeServer::start(PUBLIC_1, CAMPAIGN);
+    server.add_record(ID_1, sealed("Mai", &receipt(1)));
+    assert_eq!(pull(dir.path(), &[&server]).code, 0);
+    let args = [
+        "publish",
+        "--server",
+        server.url.as_str(),
+        "-i",
+        "key.txt",
+        "--vault",
+        "vault",
+    ];
+    let Some((code, shown)) = common::run_on_terminal(dir.path(), &args, "n\n") else {
+        return;
+    };
+    assert_eq!(code, 0, "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "publish this list (1 signatory) on {}? [y/N]",
+            server.url
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("nothing was uploaded"), "{shown}");
+    assert!(server.state().signatories.is_none());
+
+    let (code, shown) = common::run_on_terminal(dir.path(), &args, "y\n").unwrap();
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("published 1 signatory"), "{shown}");
+    assert_eq!(
+        server.state().signatories.clone().unwrap()["signatories"][0]["fields"],
+        serde_json::json!({"name": "Mai"})
+    );
+}

@@ -181,7 +181,11 @@ impl Publish {
                 super::print_stdout(b"dry run: nothing was uploaded\n")?;
                 continue;
             }
-            if !self.yes && !confirm(&format!("publish these {} on {server}?", count(list.len())))?
+            if !self.yes
+                && !confirm(&format!(
+                    "publish this list ({}) on {server}?",
+                    count(list.len())
+                ))?
             {
                 super::print_stdout(format!("{server}: nothing was uploaded\n").as_bytes())?;
                 continue;
