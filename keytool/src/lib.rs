@@ -12,6 +12,11 @@
 //! named and made by whoever made it: neither is trusted. [`escape`] keeps control characters
 //! from reaching a terminal; `input` reads only regular files, never through a link, and never
 //! more than sealform writes.
+//!
+//! `pull`, `purge` and `publish` speak the organizer API (`docs/API.md`) through [`client`], a
+//! blocking client with its connection rules, and keep sealed records in a [`vault`]. A server
+//! is not trusted either: its ids name no file until they are checked, and what it sends is
+//! checked against the hashes it listed and the receipts sealed inside the records.
 
 pub mod client;
 pub mod command;
