@@ -233,6 +233,7 @@ fn check_opened(submission: Submission) {
     let expected = serde_json::json!({
         "record": fixed[0],
         "campaign": fixed[1],
+        "campaign_version": submission.campaign_version(),
         "language": fixed[2],
         "received": fixed[3],
         "fields": first

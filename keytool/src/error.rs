@@ -274,6 +274,26 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// `--vault` names a folder without a `records` folder.
+    #[error(
+        "{} is not a vault: it has no records folder\nmake one with `sealform-keytool pull --vault DIR`, or give an export folder without --vault",
+        shown(.path)
+    )]
+    NotAVault {
+        /// The folder given.
+        path: PathBuf,
+    },
+
+    /// `report --out` names a file that already exists, and `--force` was not given.
+    #[error(
+        "{} already exists\nchoose another --out path, or add --force to replace it",
+        shown(.path)
+    )]
+    ReportExists {
+        /// The file that is in the way.
+        path: PathBuf,
+    },
+
     /// None of the identities could open a record.
     #[error("no identity could open {label}: {}", match .sealed_to {
         Some(set) => format!("it was sealed to recipient set {set}; try the identity for that set"),

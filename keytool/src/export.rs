@@ -12,13 +12,28 @@
 //!   (quoted). Shown on a terminal ([`Output::Terminal`]), every cell is escaped as
 //!   [`crate::escape`] describes, keeping only line feeds, so no answer can act on the terminal.
 //! * **JSON**: an array of objects
-//!   `{"record":…,"campaign":…,"language":…,"received":…,"fields":{name: value, …}}`, fields in the
-//!   record's own order; text and single choices are strings, multi choices arrays of strings,
-//!   consents booleans. **JSON Lines**: the same objects, one per line. JSON escapes the C0
+//!   `{"record":…,"campaign":…,"campaign_version":…,"language":…,"received":…,"fields":{name: value, …}}`,
+//!   fields in the record's own order; text and single choices are strings, multi choices arrays
+//!   of strings, consents booleans; `campaign_version` is `null` for a record that predates
+//!   campaign versions. **JSON Lines**: the same objects, one per line. JSON escapes the C0
 //!   controls itself; every other character a terminal would act on or hide
 //!   ([`crate::escape::is_unsafe`]: DEL, C1, bidirectional and invisible characters) is written as
 //!   a `\uXXXX` escape too, wherever the export goes. The strings read back exactly the same, and
 //!   the export is safe to show on a terminal, now or later.
+//!
+//! # In the form's words
+//!
+//! With the campaign a record was filled in on ([`FormWords`], from a vault), the same export reads
+//! as the form did ([`export_worded`]):
+//!
+//! * CSV: a field's column is headed by its question (the label from the first record whose
+//!   campaign has the field; a label two columns share gets the field name after it in
+//!   parentheses); a choice shows its option's label, several joined with `"; "`; the `intent`
+//!   column shows `Sign`, `Sign and share` or `Share only`. A record without a campaign keeps its
+//!   codes, and a field no record's campaign has keeps its name.
+//! * JSON: the codes stay as they are; each object with a campaign adds, after `fields`,
+//!   `"labels": {name: question, …}` (the intent, which the campaign file does not word, has
+//!   none) and `"option_labels": {name: {value: label, …}, …}` for the options the record holds.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -28,6 +43,7 @@ use seal::{FieldValue, Submission};
 use zeroize::Zeroizing;
 
 use crate::escape::{self, LineFeeds};
+use crate::words::{self, FormWords};
 
 /// One opened record, ready to export.
 #[derive(Debug)]
@@ -61,10 +77,34 @@ pub enum Output {
 
 /// Writes `records` in `format`, for `output`.
 pub fn export(format: Format, records: &[Opened], output: Output) -> io::Result<SecretBuf> {
+    export_worded(format, records, &[], output)
+}
+
+/// Writes `records` in `format`, for `output`, each in the words of its form: `words[i]` for
+/// `records[i]`, codes where it is `None` or missing (see the module documentation).
+pub fn export_worded(
+    format: Format,
+    records: &[Opened],
+    words: &[Option<FormWords<'_>>],
+    output: Output,
+) -> io::Result<SecretBuf> {
+    let worded = Worded { words };
     match format {
-        Format::Csv => Ok(csv(records, output)),
-        Format::Json => json(records),
-        Format::Jsonl => jsonl(records),
+        Format::Csv => Ok(csv_worded(records, worded, output)),
+        Format::Json => json_worded(records, worded),
+        Format::Jsonl => jsonl_worded(records, worded),
+    }
+}
+
+/// Each record's form words, by position; `None` past the end.
+#[derive(Clone, Copy)]
+struct Worded<'w, 'a> {
+    words: &'w [Option<FormWords<'a>>],
+}
+
+impl<'a> Worded<'_, 'a> {
+    fn of(&self, index: usize) -> Option<FormWords<'a>> {
+        self.words.get(index).copied().flatten()
     }
 }
 
@@ -83,29 +123,67 @@ const FORMULA_TRIGGERS: [char; 9] = [
 
 /// The CSV export, for `output`.
 pub fn csv(records: &[Opened], output: Output) -> SecretBuf {
+    csv_worded(records, Worded { words: &[] }, output)
+}
+
+fn csv_worded(records: &[Opened], worded: Worded<'_, '_>, output: Output) -> SecretBuf {
     let columns = csv_field_columns(records);
+    let headings = csv_headings(records, &columns, worded);
     let mut out = CsvWriter::new(output);
-    for name in CSV_FIXED_COLUMNS.iter().chain(&columns) {
-        out.cell(name);
+    for heading in CSV_FIXED_COLUMNS
+        .iter()
+        .copied()
+        .chain(headings.iter().map(String::as_str))
+    {
+        out.cell(heading);
     }
     out.end_record();
-    for opened in records {
+    for (index, opened) in records.iter().enumerate() {
         let submission = &opened.submission;
+        let words = worded.of(index);
         out.cell(&opened.record);
         out.cell(submission.campaign());
         out.cell(submission.language());
         out.cell(&Zeroizing::new(submission.received().to_string()));
         for name in &columns {
+            let label = |value: &str| words.and_then(|w| w.option_label(name, value));
             match submission.expose_field(name) {
                 None => out.cell(""),
-                Some(FieldValue::Text(text) | FieldValue::Choice(text)) => out.cell(text),
-                Some(FieldValue::Choices(choices)) => out.cell(&join_choices(choices)),
-                Some(FieldValue::Consent(consent)) => out.cell(yes_no(*consent)),
+                Some(FieldValue::Text(text)) => out.cell(text),
+                Some(FieldValue::Choice(value)) => out.cell(label(value).unwrap_or(value)),
+                Some(FieldValue::Choices(choices)) => out.cell(&join_choices(
+                    choices
+                        .iter()
+                        .map(|value| label(value).unwrap_or(value.as_str())),
+                )),
+                Some(FieldValue::Consent(consent)) => out.cell(words::yes_no(*consent)),
             }
         }
         out.end_record();
     }
     out.finish()
+}
+
+/// The heading of each field column: the question, from the first record whose campaign has it,
+/// or the field's name. A question heading two columns is told apart by the field's name.
+fn csv_headings(records: &[Opened], columns: &[&str], worded: Worded<'_, '_>) -> Vec<String> {
+    let labels: Vec<Option<&str>> = columns
+        .iter()
+        .map(|name| {
+            (0..records.len()).find_map(|index| worded.of(index).and_then(|w| w.label(name)))
+        })
+        .collect();
+    columns
+        .iter()
+        .zip(&labels)
+        .map(|(name, label)| match label {
+            None => (*name).to_owned(),
+            Some(label) if labels.iter().filter(|l| **l == Some(*label)).count() > 1 => {
+                format!("{label} ({name})")
+            }
+            Some(label) => (*label).to_owned(),
+        })
+        .collect()
 }
 
 /// The field columns of a CSV export: the first record's field names in order, then names first
@@ -138,12 +216,17 @@ pub fn guard_formula(cell: &str) -> Zeroizing<String> {
     guarded
 }
 
-fn join_choices(choices: &[String]) -> Zeroizing<String> {
+fn join_choices<'c>(choices: impl Iterator<Item = &'c str> + Clone) -> Zeroizing<String> {
     const SEPARATOR: &str = "; ";
-    let length = choices.iter().map(String::len).sum::<usize>()
-        + SEPARATOR.len() * choices.len().saturating_sub(1);
-    let mut joined = Zeroizing::new(String::with_capacity(length));
-    for (index, choice) in choices.iter().enumerate() {
+    let (count, length): (usize, usize) =
+        choices.clone().fold((0, 0), |(count, length), choice| {
+            (count + 1, length + choice.len())
+        });
+    // Sized exactly, so that it never reallocates (which would leave an unwiped copy behind).
+    let mut joined = Zeroizing::new(String::with_capacity(
+        length + SEPARATOR.len() * count.saturating_sub(1),
+    ));
+    for (index, choice) in choices.enumerate() {
         if index > 0 {
             joined.push_str(SEPARATOR);
         }
@@ -152,12 +235,12 @@ fn join_choices(choices: &[String]) -> Zeroizing<String> {
     joined
 }
 
-fn yes_no(consent: bool) -> &'static str {
-    if consent { "yes" } else { "no" }
-}
-
 /// The JSON export: an array, one object per line.
 pub fn json(records: &[Opened]) -> io::Result<SecretBuf> {
+    json_worded(records, Worded { words: &[] })
+}
+
+fn json_worded(records: &[Opened], worded: Worded<'_, '_>) -> io::Result<SecretBuf> {
     let mut out = SecretBuf::new();
     if records.is_empty() {
         out.write_all(b"[]\n")?;
@@ -166,7 +249,7 @@ pub fn json(records: &[Opened]) -> io::Result<SecretBuf> {
     out.write_all(b"[\n")?;
     for (index, opened) in records.iter().enumerate() {
         out.write_all(b"  ")?;
-        json_object(&mut out, opened)?;
+        json_object(&mut out, opened, worded.of(index))?;
         out.write_all(if index + 1 < records.len() {
             b",\n"
         } else {
@@ -179,9 +262,13 @@ pub fn json(records: &[Opened]) -> io::Result<SecretBuf> {
 
 /// The JSON Lines export: one object per line.
 pub fn jsonl(records: &[Opened]) -> io::Result<SecretBuf> {
+    jsonl_worded(records, Worded { words: &[] })
+}
+
+fn jsonl_worded(records: &[Opened], worded: Worded<'_, '_>) -> io::Result<SecretBuf> {
     let mut out = SecretBuf::new();
-    for opened in records {
-        json_object(&mut out, opened)?;
+    for (index, opened) in records.iter().enumerate() {
+        json_object(&mut out, opened, worded.of(index))?;
         out.write_all(b"\n")?;
     }
     escape_unsafe_in_json(&out)
@@ -213,12 +300,18 @@ fn escape_unsafe_in_json(json: &SecretBuf) -> io::Result<SecretBuf> {
 
 /// Writes one record's object by hand, value by value, so that keys keep their order and no
 /// plaintext passes through a `serde_json::Value` (whose strings would not be wiped).
-fn json_object(out: &mut SecretBuf, opened: &Opened) -> io::Result<()> {
+fn json_object(
+    out: &mut SecretBuf,
+    opened: &Opened,
+    words: Option<FormWords<'_>>,
+) -> io::Result<()> {
     let submission = &opened.submission;
     out.write_all(b"{\"record\":")?;
     serde_json::to_writer(&mut *out, &opened.record)?;
     out.write_all(b",\"campaign\":")?;
     serde_json::to_writer(&mut *out, submission.campaign())?;
+    out.write_all(b",\"campaign_version\":")?;
+    serde_json::to_writer(&mut *out, &submission.campaign_version())?;
     out.write_all(b",\"language\":")?;
     serde_json::to_writer(&mut *out, submission.language())?;
     out.write_all(b",\"received\":")?;
@@ -247,7 +340,77 @@ fn json_object(out: &mut SecretBuf, opened: &Opened) -> io::Result<()> {
             FieldValue::Consent(consent) => serde_json::to_writer(&mut *out, consent)?,
         }
     }
-    out.write_all(b"}}")?;
+    out.write_all(b"}")?;
+    if let Some(words) = words {
+        json_labels(out, submission, words)?;
+    }
+    out.write_all(b"}")?;
+    Ok(())
+}
+
+/// `,"labels":{…},"option_labels":{…}` for one record: the questions its fields answer, and the
+/// labels of the options it holds, as its form showed them.
+fn json_labels(
+    out: &mut SecretBuf,
+    submission: &Submission,
+    words: FormWords<'_>,
+) -> io::Result<()> {
+    // The first field of a repeated name, as in `fields`.
+    let mut seen = HashSet::new();
+    let fields: Vec<&seal::Field> = submission
+        .expose_fields()
+        .iter()
+        .filter(|field| seen.insert(field.name()))
+        .collect();
+
+    out.write_all(b",\"labels\":{")?;
+    let mut first = true;
+    for field in &fields {
+        let Some(label) = words.label(field.name()) else {
+            continue;
+        };
+        if !std::mem::take(&mut first) {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, field.name())?;
+        out.write_all(b":")?;
+        serde_json::to_writer(&mut *out, label)?;
+    }
+
+    out.write_all(b"},\"option_labels\":{")?;
+    let mut first = true;
+    for field in &fields {
+        let name = field.name();
+        let values: Vec<&str> = match field.expose_value() {
+            FieldValue::Choice(value) => vec![value.as_str()],
+            FieldValue::Choices(values) => values.iter().map(String::as_str).collect(),
+            FieldValue::Text(_) | FieldValue::Consent(_) => continue,
+        };
+        let mut labelled = HashSet::new();
+        let labels: Vec<(&str, &str)> = values
+            .into_iter()
+            .filter(|value| labelled.insert(*value))
+            .filter_map(|value| Some((value, words.option_label(name, value)?)))
+            .collect();
+        if labels.is_empty() {
+            continue;
+        }
+        if !std::mem::take(&mut first) {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, name)?;
+        out.write_all(b":{")?;
+        for (index, (value, label)) in labels.iter().enumerate() {
+            if index > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *out, value)?;
+            out.write_all(b":")?;
+            serde_json::to_writer(&mut *out, label)?;
+        }
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"}")?;
     Ok(())
 }
 
@@ -599,8 +762,9 @@ mod tests {
         )];
         // The joiner and the ideograph are text, and stay as they are.
         let escaped = "\\u001b]52;c;eA==\\u0007 \\u001b[2J\\r\\u007f\\u009b\\u202e\\u2066\\u200b\\ufeff\\udb40\\udc41 ok \u{200d} \u{5bc6}";
+        let version = "0".repeat(64);
         let line = format!(
-            r#"{{"record":"r1","campaign":"letter","language":"en","received":"2026-11-28","fields":{{"t\u202e":"{escaped}","c":["{escaped}"]}}}}"#
+            r#"{{"record":"r1","campaign":"letter","campaign_version":"{version}","language":"en","received":"2026-11-28","fields":{{"t\u202e":"{escaped}","c":["{escaped}"]}}}}"#
         );
         let jsonl = jsonl(&records).unwrap();
         let jsonl = std::str::from_utf8(jsonl.expose()).unwrap();
@@ -630,7 +794,10 @@ mod tests {
                 ("choice", FieldValue::Choice("=x".into())),
             ],
         )];
-        let line = r#"{"record":"r1","campaign":"letter","language":"en","received":"2026-11-28","fields":{"z_last_alphabetically":"first","choices":["a","\"b\""],"consent":true,"choice":"=x"}}"#;
+        let version = "0".repeat(64);
+        let line = format!(
+            r#"{{"record":"r1","campaign":"letter","campaign_version":"{version}","language":"en","received":"2026-11-28","fields":{{"z_last_alphabetically":"first","choices":["a","\"b\""],"consent":true,"choice":"=x"}}}}"#
+        );
         assert_eq!(
             std::str::from_utf8(jsonl(&records).unwrap().expose()).unwrap(),
             format!("{line}\n")
@@ -638,6 +805,108 @@ mod tests {
         assert_eq!(
             std::str::from_utf8(json(&records).unwrap().expose()).unwrap(),
             format!("[\n  {line}\n]\n")
+        );
+    }
+
+    const WORDED_CAMPAIGN: &str = r#"
+id = "letter"
+title = "Letter"
+language = "en"
+testimony = "story"
+letter = "Dear all."
+
+[[fields]]
+name = "sign_as"
+kind = "single_choice"
+label = "Sign as"
+asked = "signers"
+options = [{ value = "individual", label = "Individual" }, { value = "organization", label = "Organization" }]
+
+[[fields]]
+name = "actions"
+kind = "multi_choice"
+label = "Actions"
+asked = "signers"
+options = [{ value = "share", label = "Share the letter" }, { value = "meet", label = "Meet" }]
+
+[[fields]]
+name = "note"
+kind = "short_text"
+label = "Comment"
+
+[[fields]]
+name = "story"
+kind = "long_text"
+label = "Comment"
+
+[[fields]]
+name = "public"
+kind = "consent"
+label = "@List me"
+"#;
+
+    /// A record with a campaign, and one without.
+    fn worded_records() -> [Opened; 2] {
+        [
+            opened(
+                "r1",
+                vec![
+                    ("intent", FieldValue::Choice("sign_and_share".into())),
+                    ("sign_as", FieldValue::Choice("organization".into())),
+                    (
+                        "actions",
+                        FieldValue::Choices(vec!["share".into(), "meet".into()]),
+                    ),
+                    ("note", text("hi")),
+                    ("story", text("x")),
+                    ("public", FieldValue::Consent(true)),
+                ],
+            ),
+            opened(
+                "r2",
+                vec![
+                    ("intent", FieldValue::Choice("share".into())),
+                    ("sign_as", FieldValue::Choice(String::new())),
+                    ("actions", FieldValue::Choices(Vec::new())),
+                    ("note", text("")),
+                    ("story", text("y")),
+                    ("public", FieldValue::Consent(false)),
+                ],
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_worded_csv_has_questions_for_headings_and_labels_for_answers() {
+        let campaign = sealform_campaign::Campaign::from_toml("c.toml", WORDED_CAMPAIGN).unwrap();
+        let records = worded_records();
+        let words = [Some(FormWords::new(&campaign, None)), None];
+        let out = export_worded(Format::Csv, &records, &words, Output::FileOrPipe).unwrap();
+        assert_eq!(
+            std::str::from_utf8(out.expose()).unwrap(),
+            "\u{feff}record,campaign,language,received,intent,Sign as,Actions,Comment (note),Comment (story),'@List me\r\n\
+             r1,letter,en,2026-11-28,Sign and share,Organization,Share the letter; Meet,hi,x,yes\r\n\
+             r2,letter,en,2026-11-28,share,,,,y,no\r\n"
+        );
+        // Without words, exactly the codes export.
+        let plain = export_worded(Format::Csv, &records, &[], Output::FileOrPipe).unwrap();
+        assert_eq!(plain.expose(), csv(&records, Output::FileOrPipe).expose());
+    }
+
+    #[test]
+    fn worded_json_keeps_the_codes_and_adds_labels() {
+        let campaign = sealform_campaign::Campaign::from_toml("c.toml", WORDED_CAMPAIGN).unwrap();
+        let records = worded_records();
+        let words = [Some(FormWords::new(&campaign, None)), None];
+        let out = export_worded(Format::Jsonl, &records, &words, Output::FileOrPipe).unwrap();
+        let version = "0".repeat(64);
+        assert_eq!(
+            std::str::from_utf8(out.expose()).unwrap(),
+            format!(
+                r#"{{"record":"r1","campaign":"letter","campaign_version":"{version}","language":"en","received":"2026-11-28","fields":{{"intent":"sign_and_share","sign_as":"organization","actions":["share","meet"],"note":"hi","story":"x","public":true}},"labels":{{"sign_as":"Sign as","actions":"Actions","note":"Comment","story":"Comment","public":"@List me"}},"option_labels":{{"intent":{{"sign_and_share":"Sign and share"}},"sign_as":{{"organization":"Organization"}},"actions":{{"share":"Share the letter","meet":"Meet"}}}}}}
+{{"record":"r2","campaign":"letter","campaign_version":"{version}","language":"en","received":"2026-11-28","fields":{{"intent":"share","sign_as":"","actions":[],"note":"","story":"y","public":false}}}}
+"#
+            )
         );
     }
 

@@ -17,6 +17,10 @@
 //! blocking client with its connection rules, and keep sealed records in a [`vault`]. A server
 //! is not trusted either: its ids name no file until they are checked, and what it sends is
 //! checked against the hashes it listed and the receipts sealed inside the records.
+//!
+//! `decrypt --vault` and `report` read a vault's records against the campaign file each names
+//! (`vault_read`, [`words`]), so that answers read as the form asked them; [`report`] counts
+//! them into one self-contained HTML file that runs and loads nothing.
 
 pub mod client;
 pub mod command;
@@ -27,7 +31,10 @@ mod files;
 pub mod identity;
 mod input;
 pub mod passphrase;
+pub mod report;
 pub mod vault;
+mod vault_read;
+pub mod words;
 
 pub use command::Cli;
 pub use error::Error;

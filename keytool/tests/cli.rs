@@ -700,7 +700,7 @@ fn decrypt_with_protected_identities_reads_the_passphrase_once_from_a_descriptor
 #[test]
 fn every_subcommand_help_has_examples() {
     let dir = tmp();
-    for subcommand in ["keygen", "recipient", "decrypt"] {
+    for subcommand in ["keygen", "recipient", "decrypt", "report"] {
         let out = run(
             dir.path(),
             &mut keytool(dir.path(), &[subcommand, "--help"]),

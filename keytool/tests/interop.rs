@@ -112,7 +112,7 @@ fn the_keytool_opens_files_that_stock_age_encrypted() {
             ],
         ),
     );
-    let fields = r#""campaign":"open-letter","language":"en","received":"2026-11-28","fields":{"sign_as":"individual","name":"Mai","actions":["a","b"],"consent_public":true}}"#;
+    let fields = r#""campaign":"open-letter","campaign_version":"0000000000000000000000000000000000000000000000000000000000000000","language":"en","received":"2026-11-28","fields":{"sign_as":"individual","name":"Mai","actions":["a","b"],"consent_public":true}}"#;
     assert_eq!(
         out,
         ok(&format!(

@@ -5,12 +5,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget};
 use seal::{EXPORT_INDEX_FILE, ExportIndex, RecipientSetFingerprint, RecordId};
 
 use crate::Error;
-use crate::escape::ShownPath;
+use crate::escape::{self, LineFeeds, ShownPath};
 use crate::export::{self, Format, Opened, Output};
 use crate::files;
 use crate::identity::Keyring;
 use crate::input::{self, FileKind, MAX_INDEX_BYTES, MAX_RECORD_BYTES};
 use crate::passphrase::{PassphraseArgs, Passphrases};
+use crate::vault::{self, Vault};
+use crate::vault_read::{self, CampaignFiles};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -22,6 +24,13 @@ Examples:
 
   A few single records:
     sealform-keytool decrypt -i organizer.key 3f9c1a2b….age 7d02e4f1….age
+
+  Every record of a vault kept by pull, except withdrawn ones, with the form's questions as
+  column headings and its options' labels as answers:
+    sealform-keytool decrypt -i organizer.key --vault letter-vault --out letter.csv
+
+  The same with the questions in French, where the campaign file has a French translation:
+    sealform-keytool decrypt -i organizer.key --vault letter-vault --lang fr --out lettre.csv
 
 A record that cannot be opened is reported with the reason (and, from the folder's index.tsv,
 the recipient set it was sealed to); the others are still exported, and the exit code is 1.
@@ -56,9 +65,23 @@ pub struct Decrypt {
     #[command(flatten)]
     passphrase: PassphraseArgs,
 
+    /// A vault kept by `pull --vault DIR`, instead of INPUTs: every record in DIR/records except
+    /// those DIR/withdrawn.tsv lists, each shown as its form asked it (the campaign file it names,
+    /// from DIR/campaigns): questions as column headings, options by their labels; JSON keeps the
+    /// codes and adds "labels" and "option_labels"
+    #[arg(long, value_name = "DIR", conflicts_with = "inputs")]
+    vault: Option<PathBuf>,
+
+    /// With --vault: the questions and options in this language (a tag such as fr), where the
+    /// campaign file has a translation into it; otherwise as the campaign was first written
+    // Not `requires = "vault"`: clap does not enforce it on an argument that conflicts with one
+    // given (INPUT here); conflicting with INPUT says the same.
+    #[arg(long, value_name = "TAG", conflicts_with = "inputs")]
+    lang: Option<String>,
+
     /// Record files (*.age), or folders of them: a folder means every *.age file in it, by name,
     /// and its index.tsv if present. Only regular files are read: links are never followed
-    #[arg(value_name = "INPUT", required = true)]
+    #[arg(value_name = "INPUT", required_unless_present = "vault")]
     inputs: Vec<PathBuf>,
 }
 
@@ -76,33 +99,35 @@ impl Decrypt {
         {
             return Err(Error::OutputExists { path: out.clone() });
         }
-        let mut passphrases = Passphrases::new(&self.passphrase);
-        let mut keyring = Keyring::new();
-        for path in &self.identities {
-            keyring.extend(Keyring::load(path, &mut passphrases)?);
-        }
+        let keyring = load_keyring(&self.identities, &self.passphrase)?;
 
-        let mut problems: Vec<Error> = Vec::new();
-        let files = list_records(&self.inputs, &mut problems)?;
-        for problem in &problems {
-            super::report(problem);
-        }
-
-        let progress = progress_bar(files.len());
-        let mut opened = Vec::with_capacity(files.len());
-        let mut no_match = false;
-        for file in &files {
-            match open_file(&keyring, file) {
-                Ok(record) => opened.push(record),
-                Err(problem) => {
-                    no_match |= matches!(problem, Error::NoMatchingIdentity { .. });
-                    progress.suspend(|| super::report(&problem));
-                    problems.push(problem);
-                }
+        let (batch, vault) = match &self.vault {
+            Some(root) => {
+                let opened = open_vault(&keyring, root)?;
+                (opened.batch, Some(opened.vault))
             }
-            progress.inc(1);
-        }
-        progress.finish_and_clear();
+            None => {
+                let mut problems: Vec<Error> = Vec::new();
+                let files = list_records(&self.inputs, &mut problems)?;
+                (open_all(&keyring, &files, problems), None)
+            }
+        };
+        let opened = &batch.opened;
+        let campaigns = match &vault {
+            Some(vault) => CampaignFiles::load(vault, opened),
+            None => CampaignFiles::default(),
+        };
+        let words = match &vault {
+            Some(vault) => {
+                let wording =
+                    vault_read::wording(vault.root(), opened, &campaigns, self.lang.as_deref());
+                for warning in &wording.warnings {
+                    warn(warning);
+                }
+                wording.words
+            }
+            None => Vec::new(),
+        };
 
         // A terminal acts on control characters in answers; a file or a pipe gets them exactly.
         let output = if self.out.is_none() && io::stdout().is_terminal() {
@@ -110,8 +135,8 @@ impl Decrypt {
         } else {
             Output::FileOrPipe
         };
-        let export =
-            export::export(self.format, &opened, output).map_err(|err| Error::Export { err })?;
+        let export = export::export_worded(self.format, opened, &words, output)
+            .map_err(|err| Error::Export { err })?;
         match &self.out {
             Some(out) => files::write_new_private_atomically(out, export.expose()).map_err(
                 |err| match err.kind() {
@@ -124,20 +149,138 @@ impl Decrypt {
             )?,
             None => super::print_stdout(export.expose())?,
         }
+        batch.outcome(&keyring)
+    }
+}
 
-        if problems.is_empty() {
+/// The identities of every `-i` file, each protected one unlocked with a passphrase from where
+/// `passphrase` says.
+pub(crate) fn load_keyring(
+    identities: &[PathBuf],
+    passphrase: &PassphraseArgs,
+) -> Result<Keyring, Error> {
+    let mut passphrases = Passphrases::new(passphrase);
+    let mut keyring = Keyring::new();
+    for path in identities {
+        keyring.extend(Keyring::load(path, &mut passphrases)?);
+    }
+    Ok(keyring)
+}
+
+/// What opening a batch of record files gave: the records opened, and every problem (each
+/// already reported on standard error).
+#[derive(Debug)]
+pub(crate) struct Batch {
+    /// The records opened, in the order of their files.
+    pub opened: Vec<Opened>,
+    problems: Vec<Error>,
+    total: usize,
+    no_match: bool,
+}
+
+impl Batch {
+    /// How many record files could not be opened.
+    pub fn failed(&self) -> usize {
+        self.problems.len()
+    }
+
+    /// `Ok` when every file was opened; otherwise the error that ends the run, after the export
+    /// (or report) of the others was written.
+    pub fn outcome(&self, keyring: &Keyring) -> Result<(), Error> {
+        if self.problems.is_empty() {
             return Ok(());
         }
         Err(Error::SomeRecordsFailed {
-            failed: problems.len(),
-            exported: opened.len(),
-            total: files.len(),
+            failed: self.problems.len(),
+            exported: self.opened.len(),
+            total: self.total,
             given: keyring
                 .recipient_set()
-                .filter(|_| no_match)
+                .filter(|_| self.no_match)
                 .map(|set| set.fingerprint()),
         })
     }
+}
+
+/// A vault's records, opened.
+#[derive(Debug)]
+pub(crate) struct OpenedVault {
+    /// The vault, for its campaign files.
+    pub vault: Vault,
+    /// The records opened, and the problems met.
+    pub batch: Batch,
+    /// How many record files were left unread, as withdrawn.
+    pub withdrawn: usize,
+}
+
+/// Opens every record of the vault at `root` (`records/<id>.age`, by name) except those its
+/// `withdrawn.tsv` lists, which are never read.
+pub(crate) fn open_vault(keyring: &Keyring, root: &Path) -> Result<OpenedVault, Error> {
+    let vault = Vault::open(root)?;
+    let folder = root.join(vault::RECORDS);
+    match std::fs::symlink_metadata(&folder) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::NotAVault {
+                path: root.to_owned(),
+            });
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Err(Error::NotAVault {
+                path: root.to_owned(),
+            });
+        }
+        Err(err) => return Err(Error::Read { path: folder, err }),
+    }
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    list_folder(&folder, &mut files, &mut problems)?;
+    let listed = files.len();
+    files
+        .retain(|file| record_id(&file.path).is_none_or(|id| !vault.withdrawn().contains_key(&id)));
+    let withdrawn = listed - files.len();
+    Ok(OpenedVault {
+        batch: open_all(keyring, &files, problems),
+        vault,
+        withdrawn,
+    })
+}
+
+/// Opens `files`, reporting each problem (those of `problems`, found while listing, first) on
+/// standard error as it goes; on a terminal with many files, with a progress bar.
+fn open_all(keyring: &Keyring, files: &[RecordFile], mut problems: Vec<Error>) -> Batch {
+    for problem in &problems {
+        super::report(problem);
+    }
+    let progress = progress_bar(files.len());
+    let mut opened = Vec::with_capacity(files.len());
+    let mut no_match = false;
+    for file in files {
+        match open_file(keyring, file) {
+            Ok(record) => opened.push(record),
+            Err(problem) => {
+                no_match |= matches!(problem, Error::NoMatchingIdentity { .. });
+                progress.suspend(|| super::report(&problem));
+                problems.push(problem);
+            }
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    Batch {
+        opened,
+        problems,
+        total: files.len(),
+        no_match,
+    }
+}
+
+/// Prints `message` on standard error as `warning: …`, escaped like every message.
+pub(crate) fn warn(message: &str) {
+    eprintln!(
+        "warning: {}",
+        escape::for_terminal(message, LineFeeds::Keep).as_str()
+    );
 }
 
 /// The record files the inputs name, in order. Inputs that cannot be listed, and anything that

@@ -13,6 +13,7 @@ pub mod publish;
 pub mod pull;
 pub mod purge;
 pub mod recipient;
+pub mod report;
 
 /// Makes organizer identities and opens sealform's sealed records, on your own computer.
 ///
@@ -30,6 +31,7 @@ enum Command {
     Keygen(keygen::Keygen),
     Recipient(recipient::Recipient),
     Decrypt(decrypt::Decrypt),
+    Report(report::Report),
     Pull(pull::Pull),
     Purge(purge::Purge),
     Publish(publish::Publish),
@@ -42,6 +44,7 @@ impl Cli {
             Command::Keygen(keygen) => keygen.run(),
             Command::Recipient(recipient) => recipient.run(),
             Command::Decrypt(decrypt) => decrypt.run(),
+            Command::Report(report) => report.run(),
             Command::Pull(pull) => pull.run(),
             Command::Purge(purge) => purge.run(),
             Command::Publish(publish) => publish.run(),
