@@ -55,6 +55,84 @@ pub fn tool_available(command: &str, version_flag: &str, packages: &str) -> bool
     found
 }
 
+/// Whether the slow checks that build release binaries (the Debian package) run: in CI, or when
+/// `SEALFORM_PACKAGE_TEST=1` asks for them. A release build takes minutes.
+pub fn slow_checks_wanted() -> bool {
+    let wanted = std::env::var_os("CI").is_some()
+        || std::env::var_os("SEALFORM_PACKAGE_TEST").is_some_and(|v| v == "1");
+    if !wanted {
+        eprintln!("skipping: a release build takes minutes; set SEALFORM_PACKAGE_TEST=1 to run it");
+    }
+    wanted
+}
+
+/// A copy of the systemd unit at `unit`, in `dir` under the same file name, with its
+/// `ExecStart` program (`binary_in_unit`) replaced by `binary`: `systemd-analyze verify`
+/// checks that the program exists.
+pub fn unit_with_binary(unit: &Path, binary_in_unit: &str, binary: &Path, dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(unit).unwrap();
+    let needle = format!("ExecStart={binary_in_unit} ");
+    assert!(
+        text.contains(&needle),
+        "{} starts {binary_in_unit}",
+        unit.display()
+    );
+    let copy = dir.join(unit.file_name().unwrap());
+    std::fs::write(
+        &copy,
+        text.replace(&needle, &format!("ExecStart={} ", binary.display())),
+    )
+    .unwrap();
+    copy
+}
+
+/// `systemd-analyze verify` of a unit file: it must pass without a word about the unit. The
+/// manual page its `Documentation=` names comes with the Debian package, so it is not looked
+/// up here (the package test checks that the package has it).
+pub fn systemd_verify(unit: &Path) {
+    let checked = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(unit)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let name = unit.file_name().unwrap().to_str().unwrap();
+    assert!(
+        checked.status.success() && !said.contains(name),
+        "systemd-analyze verify {}:\n{said}",
+        unit.display()
+    );
+}
+
+/// The overall exposure level (0 to 10, lower is safer) `systemd-analyze security
+/// --offline=true` gives a unit file, read from its "Overall exposure level" line.
+pub fn systemd_exposure(unit: &Path) -> f64 {
+    let rated = Command::new("systemd-analyze")
+        .args(["security", "--offline=true", "--no-pager"])
+        .arg(unit)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&rated.stdout);
+    assert!(
+        rated.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&rated.stderr)
+    );
+    let line = said
+        .lines()
+        .find(|line| line.contains("Overall exposure level for "))
+        .unwrap_or_else(|| panic!("no overall exposure level in:\n{said}"));
+    // "→ Overall exposure level for sealform.service: 1.4 OK 🙂"
+    line.rsplit_once(": ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|level| level.parse().ok())
+        .unwrap_or_else(|| panic!("cannot read the level in {line:?}"))
+}
+
 /// An organizer identity made with `sealform-keytool keygen --no-passphrase`.
 pub struct Organizer {
     pub identity: PathBuf,
@@ -106,14 +184,19 @@ impl Server {
     /// Starts the server as [`Server::start`] does, but as the last argument of `launcher`
     /// (e.g. `strace -f -o FILE`): the child is then the launcher, and the server its child.
     pub fn start_under(launcher: &[&str], args: &[&str]) -> Server {
-        let server = workspace_bin("sealform-server");
+        Self::start_program(launcher, &workspace_bin("sealform-server"), args)
+    }
+
+    /// Starts `server`, a `sealform-server` binary from elsewhere (an installed package), as
+    /// [`Server::start_under`] does.
+    pub fn start_program(launcher: &[&str], server: &Path, args: &[&str]) -> Server {
         let mut command = match launcher.split_first() {
             Some((program, launcher_args)) => {
                 let mut command = Command::new(program);
-                command.args(launcher_args).arg(&server);
+                command.args(launcher_args).arg(server);
                 command
             }
-            None => Command::new(&server),
+            None => Command::new(server),
         };
         let mut child = command
             .args(["--listen", "127.0.0.1:0"])
