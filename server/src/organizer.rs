@@ -19,6 +19,7 @@ use serde_json::json;
 use crate::gate::SESSION_LIFETIME;
 use crate::public_list::{self, PublishProblem, Signatory};
 use crate::rate_limit::Limited;
+use crate::receipt::lowercase_hex;
 use crate::response::OwnAnswer;
 use crate::state::AppState;
 
@@ -168,27 +169,15 @@ pub struct Page {
 }
 
 fn record_id(text: &str) -> Result<RecordId, ApiError> {
-    let mut bytes = [0u8; 16];
-    let lowercase = text
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !lowercase || hex::decode_to_slice(text, &mut bytes).is_err() {
-        return Err(ApiError::BadRequest(
+    lowercase_hex(text)
+        .map(RecordId::from_bytes)
+        .ok_or(ApiError::BadRequest(
             "a record id is 32 lowercase hex digits",
-        ));
-    }
-    Ok(RecordId::from_bytes(bytes))
+        ))
 }
 
 fn sha256(text: &str) -> Result<[u8; 32], ApiError> {
-    let mut bytes = [0u8; 32];
-    let lowercase = text
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !lowercase || hex::decode_to_slice(text, &mut bytes).is_err() {
-        return Err(ApiError::BadRequest("a hash is 64 lowercase hex digits"));
-    }
-    Ok(bytes)
+    lowercase_hex(text).ok_or(ApiError::BadRequest("a hash is 64 lowercase hex digits"))
 }
 
 /// `GET /organizer/records`: records in id order, a page at a time.

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::campaign::Campaign;
+use crate::receipt::lowercase_hex;
 use crate::store::Store;
 
 /// The longest public answer an entry may carry, in characters.
@@ -88,14 +89,7 @@ pub fn check(
 ) -> Result<Vec<Entry>, PublishProblem> {
     let mut entries = Vec::with_capacity(signatories.len());
     for signatory in signatories {
-        let mut receipt = [0u8; 32];
-        let lowercase_hex = signatory
-            .receipt
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !lowercase_hex || hex::decode_to_slice(&signatory.receipt, &mut receipt).is_err() {
-            return Err(PublishProblem::BadReceipt);
-        }
+        let receipt = lowercase_hex(&signatory.receipt).ok_or(PublishProblem::BadReceipt)?;
         for (name, value) in &signatory.fields {
             if !campaign.public_fields().contains(name) {
                 return Err(PublishProblem::NotPublic(name.clone()));

@@ -94,6 +94,16 @@ impl Receipt {
     }
 }
 
+/// `N` bytes written as `2·N` lowercase hex digits — how receipt hashes, record hashes and
+/// record ids travel — or `None` for anything else (upper case included).
+pub fn lowercase_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let mut bytes = [0u8; N];
+    let lowercase = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (lowercase && hex::decode_to_slice(text, &mut bytes).is_ok()).then_some(bytes)
+}
+
 impl fmt::Debug for Receipt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Receipt(..redacted..)")

@@ -74,6 +74,18 @@ async fn api(
     request.send().await.unwrap()
 }
 
+/// An organizer API call's JSON answer.
+async fn api_json(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    session: &str,
+    body: Option<Value>,
+) -> Value {
+    let answer = api(server, method, path, Some(session), body).await;
+    serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap()
+}
+
 /// The receipt shown on a thank-you page.
 fn receipt_in(page: &str) -> String {
     let marker = "<code id=\"receipt\" class=\"receipt-code\">";
@@ -181,33 +193,25 @@ async fn records_are_listed_fetched_and_purged_by_hash() {
         );
     }
     let session = sign_in(&server, &server.identity).await.unwrap();
-    let listing: Value = api(
+    let listing: Value = api_json(
         &server,
         reqwest::Method::GET,
         "/organizer/records?limit=2",
-        Some(&session),
+        &session,
         None,
     )
-    .await
-    .bytes()
-    .await
-    .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-    .unwrap();
+    .await;
     let first_page = listing["records"].as_array().unwrap().clone();
     assert_eq!(first_page.len(), 2);
     let after = listing["next_after"].as_str().unwrap();
-    let rest: Value = api(
+    let rest: Value = api_json(
         &server,
         reqwest::Method::GET,
         &format!("/organizer/records?after={after}"),
-        Some(&session),
+        &session,
         None,
     )
-    .await
-    .bytes()
-    .await
-    .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-    .unwrap();
+    .await;
     let mut records = first_page;
     records.extend(rest["records"].as_array().unwrap().iter().cloned());
     assert_eq!(records.len(), 3);
@@ -216,7 +220,7 @@ async fn records_are_listed_fetched_and_purged_by_hash() {
     // Each record's bytes match its listed hash and size, and open with the organizer's key.
     for record in &records {
         let id = record["id"].as_str().unwrap();
-        let response = api(
+        let response = api_json(
             &server,
             reqwest::Method::GET,
             &format!("/organizer/records/{id}"),
@@ -238,14 +242,10 @@ async fn records_are_listed_fetched_and_purged_by_hash() {
         &server,
         reqwest::Method::GET,
         "/organizer/campaign",
-        Some(&session),
+        &session,
         None,
     )
-    .await
-    .bytes()
-    .await
-    .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-    .unwrap();
+    .await;
     let toml = campaign["toml"].as_str().unwrap();
     assert_eq!(
         campaign["version"],
@@ -254,25 +254,21 @@ async fn records_are_listed_fetched_and_purged_by_hash() {
     assert!(toml.contains("id = \"open-letter\""));
 
     // Purge: one by its right hash, one with a wrong hash, one unknown id.
-    let purged: Value = api(
+    let purged: Value = api_json(
         &server,
         reqwest::Method::POST,
         "/organizer/purge",
-        Some(&session),
+        &session,
         Some(json!({ "records": [
             { "id": records[0]["id"], "sha256": records[0]["sha256"] },
             { "id": records[1]["id"], "sha256": "0".repeat(64) },
             { "id": "f".repeat(32), "sha256": "0".repeat(64) },
         ]})),
     )
-    .await
-    .bytes()
-    .await
-    .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-    .unwrap();
+    .await;
     assert_eq!(purged["deleted"], json!([records[0]["id"]]));
     assert_eq!(purged["kept"], json!([records[1]["id"], "f".repeat(32)]));
-    let gone = api(
+    let gone = api_json(
         &server,
         reqwest::Method::GET,
         &format!("/organizer/records/{}", records[0]["id"].as_str().unwrap()),
@@ -382,14 +378,10 @@ async fn a_receipt_withdraws_and_a_wrong_one_gets_the_same_answer() {
         &server,
         reqwest::Method::GET,
         "/organizer/withdrawals",
-        Some(&session),
+        &session,
         None,
     )
-    .await
-    .bytes()
-    .await
-    .map(|b| serde_json::from_slice::<Value>(&b).unwrap())
-    .unwrap();
+    .await;
     let mut kept: Vec<&str> = markers["withdrawals"]
         .as_array()
         .unwrap()
