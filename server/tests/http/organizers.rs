@@ -220,7 +220,7 @@ async fn records_are_listed_fetched_and_purged_by_hash() {
     // Each record's bytes match its listed hash and size, and open with the organizer's key.
     for record in &records {
         let id = record["id"].as_str().unwrap();
-        let response = api_json(
+        let response = api(
             &server,
             reqwest::Method::GET,
             &format!("/organizer/records/{id}"),
@@ -238,7 +238,7 @@ async fn records_are_listed_fetched_and_purged_by_hash() {
         let opened = seal::open(&bytes, &[&server.identity as &dyn age::Identity]).unwrap();
         assert_eq!(opened.receipt().map(str::len), Some(64));
     }
-    let campaign: Value = api(
+    let campaign: Value = api_json(
         &server,
         reqwest::Method::GET,
         "/organizer/campaign",
@@ -268,7 +268,7 @@ async fn records_are_listed_fetched_and_purged_by_hash() {
     .await;
     assert_eq!(purged["deleted"], json!([records[0]["id"]]));
     assert_eq!(purged["kept"], json!([records[1]["id"], "f".repeat(32)]));
-    let gone = api_json(
+    let gone = api(
         &server,
         reqwest::Method::GET,
         &format!("/organizer/records/{}", records[0]["id"].as_str().unwrap()),
@@ -374,7 +374,7 @@ async fn a_receipt_withdraws_and_a_wrong_one_gets_the_same_answer() {
         "{front}"
     );
     let session = sign_in(&server, &server.identity).await.unwrap();
-    let markers: Value = api(
+    let markers: Value = api_json(
         &server,
         reqwest::Method::GET,
         "/organizer/withdrawals",
