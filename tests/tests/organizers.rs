@@ -26,9 +26,9 @@ fn record_files(vault: &Path) -> Vec<String> {
     names
 }
 
-/// Signs the built-in letter as `name`, agreeing to be listed; the receipt the thank-you page
-/// shows.
-async fn sign(client: &reqwest::Client, base: &str, name: &str) -> String {
+/// Signs the built-in letter as `name`, agreeing to be listed when `listed`; the receipt the
+/// thank-you page shows.
+async fn sign(client: &reqwest::Client, base: &str, name: &str, listed: bool) -> String {
     let page = client.get(format!("{base}/")).send().await.unwrap();
     let html = page.text().await.unwrap();
     let mut body = form_urlencoded::Serializer::new(String::new());
@@ -38,9 +38,11 @@ async fn sign(client: &reqwest::Client, base: &str, name: &str) -> String {
         ("sign_as", "individual"),
         ("name", name),
         ("email", &format!("{}@example.org", name.to_lowercase())),
-        ("consent_public", "on"),
+        ("consent_public", if listed { "on" } else { "" }),
     ] {
-        body.append_pair(field, value);
+        if !value.is_empty() {
+            body.append_pair(field, value);
+        }
     }
     let response = client
         .post(format!("{base}/sign"))
@@ -71,8 +73,9 @@ async fn organizers_pull_publish_honour_a_withdrawal_and_purge() {
     let pull = || keytool(&["pull", "--server", &base, "-i", &key, "--vault", &vault_arg]);
 
     let mut receipts = Vec::new();
-    for name in ["Mai", "Lin", "Ana"] {
-        receipts.push(sign(&client, &base, name).await);
+    // Ana signs without agreeing to be listed.
+    for (name, listed) in [("Mai", true), ("Lin", true), ("Ana", false)] {
+        receipts.push(sign(&client, &base, name, listed).await);
     }
 
     // Pull: the three records, sealed, into the vault.
@@ -105,7 +108,8 @@ async fn organizers_pull_publish_honour_a_withdrawal_and_purge() {
     names.sort_unstable();
     assert_eq!(names, ["Ana", "Lin", "Mai"]);
 
-    // Publish: the three names, only the public fields, on the server's public page.
+    // Publish: the names of those who agreed, only the public fields, on the server's public
+    // page, which the letter now links to.
     let published = keytool(&[
         "publish", "--server", &base, "-i", &key, "--vault", &vault_arg, "--yes",
     ]);
@@ -118,10 +122,19 @@ async fn organizers_pull_publish_honour_a_withdrawal_and_purge() {
         .text()
         .await
         .unwrap();
-    for name in ["Mai", "Lin", "Ana"] {
+    for name in ["Mai", "Lin"] {
         assert!(public.contains(name), "{name} is not on the public list");
     }
+    assert!(!public.contains("Ana"), "Ana did not agree to be listed");
     assert!(!public.contains("@example.org"), "an e-mail was published");
+    let letter = client.get(format!("{base}/")).send().await.unwrap();
+    assert!(
+        letter
+            .text()
+            .await
+            .unwrap()
+            .contains("id=\"signatories-link\"")
+    );
 
     // Lin withdraws with her receipt: the server deletes its copy and takes her off the list;
     // the next pull deletes the vault's copy, because the receipt matches the one sealed in it.
@@ -166,6 +179,49 @@ async fn organizers_pull_publish_honour_a_withdrawal_and_purge() {
         text(&again.stdout)
     );
     assert_eq!(record_files(&vault).len(), 2);
+
+    // Decrypt the vault: the two who remain, under the questions as the form showed them.
+    let csv = keytool(&[
+        "decrypt", "-i", &key, "--vault", &vault_arg, "--format", "csv",
+    ]);
+    assert!(csv.status.success(), "{}", text(&csv.stderr));
+    let csv = text(&csv.stdout);
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains("Your Name") && header.contains("Please select"),
+        "{header}"
+    );
+    assert!(csv.contains("Mai") && csv.contains("Ana"), "{csv}");
+    assert!(
+        !csv.contains("Lin"),
+        "a withdrawn record is decrypted: {csv}"
+    );
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+
+    // The report counts them, and the public-listing consent exactly: 1 of 2.
+    let report_path = site.dir.path().join("report.html");
+    let report = keytool(&[
+        "report",
+        "-i",
+        &key,
+        "--vault",
+        &vault_arg,
+        "--out",
+        report_path.to_str().unwrap(),
+    ]);
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    let html = std::fs::read_to_string(&report_path).unwrap();
+    assert!(html.contains("List my name / organization publicly as a signatory"));
+    assert!(
+        !html.contains("Mai") && !html.contains("@example.org"),
+        "names in the report"
+    );
+    assert!(!html.contains("<script"));
+    let summary = text(&report.stdout);
+    assert!(
+        summary.starts_with("2 submissions: 2 signatures, 0 share only\n"),
+        "{summary}"
+    );
 
     // A key the server does not seal to cannot sign in.
     let refused = keytool(&[
