@@ -7,7 +7,7 @@ mod support;
 use std::path::Path;
 use std::process::Output;
 
-use support::{Organizer, Site, form_token, run, workspace_bin};
+use support::{Organizer, Server, Site, form_token, run, workspace_bin};
 
 fn keytool(args: &[&str]) -> Output {
     run("sealform-keytool", args)
@@ -241,4 +241,54 @@ async fn organizers_pull_publish_honour_a_withdrawal_and_purge() {
         "{}",
         text(&refused.stderr)
     );
+}
+
+#[tokio::test]
+async fn one_vault_gathers_the_records_of_two_server_instances() {
+    let site = Site::new(1);
+    let organizer = &site.organizers[0];
+    let key = organizer.identity.to_str().unwrap().to_owned();
+    let other_data = site.dir.path().join("other-data");
+    let first = site.start_server(&["--min-form-secs", "0", "--no-rate-limit"]);
+    let second = Server::start(&[
+        "--data-dir",
+        other_data.to_str().unwrap(),
+        "--recipient",
+        &organizer.recipient,
+        "--min-form-secs",
+        "0",
+        "--no-rate-limit",
+    ]);
+    let client = reqwest::Client::new();
+    sign(&client, &first.base, "Mai", true).await;
+    sign(&client, &second.base, "Lin", true).await;
+    sign(&client, &second.base, "Ana", false).await;
+
+    let vault = site.dir.path().join("vault");
+    let pulled = keytool(&[
+        "pull",
+        "--server",
+        &first.base,
+        "--server",
+        &second.base,
+        "-i",
+        &key,
+        "--vault",
+        vault.to_str().unwrap(),
+    ]);
+    assert!(pulled.status.success(), "{}", text(&pulled.stderr));
+    assert_eq!(record_files(&vault).len(), 3, "the union of both");
+    let index = std::fs::read_to_string(vault.join("index.tsv")).unwrap();
+    assert_eq!(
+        index.lines().filter(|l| l.ends_with(&first.base)).count(),
+        1,
+        "{index}"
+    );
+    assert_eq!(
+        index.lines().filter(|l| l.ends_with(&second.base)).count(),
+        2,
+        "{index}"
+    );
+    first.stop();
+    second.stop();
 }
