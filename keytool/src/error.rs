@@ -444,6 +444,21 @@ pub enum Error {
         reason: String,
     },
 
+    /// A `--recipient` (or a line of `--recipients-file`) is not an age public key.
+    #[error(
+        "{given} is not an age public key (age1…)\nget each organizer's with `sealform-keytool recipient -i THEIR.key`"
+    )]
+    BadRecipient {
+        /// What was given, escaped for the terminal.
+        given: String,
+    },
+
+    /// `reseal` was given no recipient to seal to.
+    #[error(
+        "no recipient to seal to\ngive every organizer's public key with --recipient age1… or --recipients-file FILE"
+    )]
+    NoRecipients,
+
     /// A vault file is not what the key tool writes.
     #[error(
         "{} is not what the key tool writes in a vault: {reason}\nrestore the vault from a backup, or pull into a new folder",

@@ -48,6 +48,10 @@ pub const INDEX: &str = "index.tsv";
 pub const CAMPAIGNS: &str = "campaigns";
 /// One line per honoured withdrawal: id, the receipt's SHA-256, the day.
 pub const WITHDRAWN: &str = "withdrawn.tsv";
+/// One line per record sealed again to other keys: id, the new file's SHA-256, the fingerprint of
+/// the recipients it is sealed to now. `index.tsv` keeps the hash as pulled, which the server's
+/// copy still has.
+pub const RESEALED: &str = "resealed.tsv";
 
 /// The largest campaign file read from the vault (the server's own limit is far lower).
 const MAX_CAMPAIGN_BYTES: u64 = 4 * 1024 * 1024;
@@ -76,6 +80,8 @@ pub struct Vault {
     root: PathBuf,
     index: BTreeMap<RecordId, Indexed>,
     withdrawn: BTreeMap<RecordId, Withdrawn>,
+    /// Record id → the SHA-256 of its file since it was sealed again (the last line wins).
+    resealed: BTreeMap<RecordId, Sha256Hex>,
 }
 
 impl Vault {
@@ -103,7 +109,7 @@ impl Vault {
         for folder in [root.to_owned(), root.join(RECORDS), root.join(CAMPAIGNS)] {
             remove_temporary_files(&folder)?;
         }
-        for name in [INDEX, WITHDRAWN] {
+        for name in [INDEX, WITHDRAWN, RESEALED] {
             cut_half_written_line(&root.join(name))?;
         }
         Self::load(root)
@@ -154,10 +160,24 @@ impl Vault {
                 },
             );
         }
+        let resealed_path = root.join(RESEALED);
+        let mut resealed = BTreeMap::new();
+        for (number, [id, sha256, _recipients]) in read_lines(&resealed_path)? {
+            let bad = |what: &str| Error::InvalidVault {
+                path: resealed_path.clone(),
+                reason: format!("line {number}: {what}"),
+            };
+            let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
+            let sha256 = sha256
+                .parse()
+                .map_err(|_| bad("the hash is not a SHA-256"))?;
+            resealed.insert(id, sha256);
+        }
         Ok(Self {
             root: root.to_owned(),
             index,
             withdrawn,
+            resealed,
         })
     }
 
@@ -191,14 +211,37 @@ impl Vault {
         input::read_regular_file(&self.record_path(id), MAX_RECORD_BYTES, "record")
     }
 
-    /// The bytes of record `id`, only if they still hash to what `index.tsv` recorded.
+    /// The bytes of record `id`, only if they still hash to what `index.tsv` recorded when it
+    /// was pulled, or to what `resealed.tsv` recorded when it was sealed again.
     pub fn read_verified(&self, id: RecordId) -> Result<Zeroizing<Vec<u8>>, Error> {
         let path = self.record_path(id);
         let bytes = self.read_record(id)?;
-        match self.index.get(&id) {
-            Some(indexed) if Sha256Hex::of(&bytes) == indexed.sha256 => Ok(bytes),
-            _ => Err(Error::VaultRecordChanged { path }),
+        let sha256 = Sha256Hex::of(&bytes);
+        let pulled = self.index.get(&id).is_some_and(|i| i.sha256 == sha256);
+        let resealed = self.resealed.get(&id) == Some(&sha256);
+        match pulled || resealed {
+            true => Ok(bytes),
+            false => Err(Error::VaultRecordChanged { path }),
         }
+    }
+
+    /// Replaces record `id` by `bytes`, the same submission sealed to `recipients` now: the line
+    /// in `resealed.tsv` first, then the file, each durably. A crash between the two leaves the
+    /// old file, which still matches `index.tsv`.
+    pub fn replace_resealed(
+        &mut self,
+        id: RecordId,
+        bytes: &[u8],
+        recipients: &str,
+    ) -> Result<(), Error> {
+        let sha256 = Sha256Hex::of(bytes);
+        append_line(
+            &self.root.join(RESEALED),
+            &format!("{id}\t{sha256}\t{recipients}\n"),
+        )?;
+        write_durably(&self.root.join(RECORDS), &format!("{id}.age"), bytes)?;
+        self.resealed.insert(id, sha256);
+        Ok(())
     }
 
     /// Saves a record pulled from `server`: the file durably first, then its index line.

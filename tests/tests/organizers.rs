@@ -244,7 +244,7 @@ async fn organizers_pull_publish_honour_a_withdrawal_and_purge() {
 }
 
 #[tokio::test]
-async fn one_vault_gathers_the_records_of_two_server_instances() {
+async fn one_vault_gathers_two_instances_and_is_sealed_again_to_a_new_key() {
     let site = Site::new(1);
     let organizer = &site.organizers[0];
     let key = organizer.identity.to_str().unwrap().to_owned();
@@ -289,6 +289,63 @@ async fn one_vault_gathers_the_records_of_two_server_instances() {
         2,
         "{index}"
     );
+
+    // The organizer's key is retired: the vault is sealed again to a successor's key, checked
+    // with it, and opens with the successor's key alone. index.tsv keeps the hashes as pulled,
+    // so purge still matches the servers' copies.
+    let successor = Organizer::new(site.dir.path(), "successor");
+    let resealed = keytool(&[
+        "reseal",
+        "--vault",
+        vault.to_str().unwrap(),
+        "-i",
+        &key,
+        "-i",
+        successor.identity.to_str().unwrap(),
+        "--recipient",
+        &successor.recipient,
+    ]);
+    assert!(resealed.status.success(), "{}", text(&resealed.stderr));
+    assert!(
+        text(&resealed.stdout).starts_with("resealed 3 records to 1 key"),
+        "{}",
+        text(&resealed.stdout)
+    );
+    assert!(text(&resealed.stdout).contains("3 opened again with a new identity"));
+    let old_key_only = keytool(&["decrypt", "-i", &key, "--vault", vault.to_str().unwrap()]);
+    assert!(
+        !old_key_only.status.success(),
+        "the old key still opens the vault"
+    );
+    let opened = keytool(&[
+        "decrypt",
+        "-i",
+        successor.identity.to_str().unwrap(),
+        "--vault",
+        vault.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(opened.status.success(), "{}", text(&opened.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&opened.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    for server in [&first.base, &second.base] {
+        let purged = keytool(&[
+            "purge",
+            "--server",
+            server,
+            "-i",
+            &key,
+            "--vault",
+            vault.to_str().unwrap(),
+        ]);
+        assert!(purged.status.success(), "{}", text(&purged.stderr));
+        assert!(
+            text(&purged.stdout).contains(", kept 0"),
+            "{}",
+            text(&purged.stdout)
+        );
+    }
     first.stop();
     second.stop();
 }

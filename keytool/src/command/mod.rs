@@ -14,6 +14,7 @@ pub mod pull;
 pub mod purge;
 pub mod recipient;
 pub mod report;
+pub mod reseal;
 
 /// Makes organizer identities and opens sealform's sealed records, on your own computer.
 ///
@@ -35,6 +36,7 @@ enum Command {
     Pull(pull::Pull),
     Purge(purge::Purge),
     Publish(publish::Publish),
+    Reseal(reseal::Reseal),
 }
 
 impl Cli {
@@ -48,6 +50,7 @@ impl Cli {
             Command::Pull(pull) => pull.run(),
             Command::Purge(purge) => purge.run(),
             Command::Publish(publish) => publish.run(),
+            Command::Reseal(reseal) => reseal.run(),
         }
     }
 }
