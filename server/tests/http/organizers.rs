@@ -145,38 +145,32 @@ async fn every_organizer_route_needs_a_session_from_a_recipient_key() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn sign_in_attempts_are_rate_limited() {
-    let server = TestServer::start_with(|config| config.rate_limits = Some(limits(3, 100))).await;
+/// The statuses of `n` posts of `body` to `path` by a server whose limit is a burst of `burst`.
+async fn statuses_under_a_limit(burst: u32, path: &str, body: &str, n: usize) -> Vec<u16> {
+    let server =
+        TestServer::start_with(|config| config.rate_limits = Some(limits(burst, 100))).await;
     let mut statuses = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..n {
         let response = client()
-            .post(server.url("/organizer/challenge"))
+            .post(server.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
             .send()
             .await
             .unwrap();
         statuses.push(response.status().as_u16());
     }
-    assert_eq!(statuses, [200, 200, 200, 429, 429]);
     server.stop().await;
+    statuses
 }
 
 #[tokio::test]
-async fn withdrawal_attempts_are_rate_limited_like_signing() {
-    let server = TestServer::start_with(|config| config.rate_limits = Some(limits(2, 100))).await;
-    let mut statuses = Vec::new();
-    for n in 0..4 {
-        let response = client()
-            .post(server.url("/withdraw"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(encode(&[("receipt", &format!("{n:032}"))]))
-            .send()
-            .await
-            .unwrap();
-        statuses.push(response.status().as_u16());
-    }
-    assert_eq!(statuses, [200, 200, 429, 429]);
-    server.stop().await;
+async fn sign_in_and_withdrawal_attempts_are_rate_limited_like_signing() {
+    let challenges = statuses_under_a_limit(3, "/organizer/challenge", "", 5).await;
+    assert_eq!(challenges, [200, 200, 200, 429, 429]);
+    let receipt = encode(&[("receipt", &"0".repeat(32))]);
+    let withdrawals = statuses_under_a_limit(2, "/withdraw", &receipt, 4).await;
+    assert_eq!(withdrawals, [200, 200, 429, 429]);
 }
 
 #[tokio::test]
