@@ -9,7 +9,9 @@ use age::x25519;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::support::{TestServer, client, encode, fresh_token, limits, post_form, valid_form};
+use crate::support::{
+    TestServer, client, encode, fresh_token, get_text, limits, post_form, valid_form,
+};
 
 /// Opens an armored challenge with `identity`.
 fn open_challenge(armored: &str, identity: &x25519::Identity) -> Option<String> {
@@ -284,14 +286,7 @@ async fn records_are_listed_fetched_and_purged_by_hash() {
         assert!(matches!(response.status().as_u16(), 400 | 404), "{bad}");
     }
     // The count is of signatures given: a purge does not lower it.
-    let front = client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let front = get_text(&client, &server, "/").await;
     assert!(front.contains("3 people and organizations have signed."));
     let (stored, _) = server.stop().await;
     assert_eq!(stored.len(), 2);
@@ -355,14 +350,7 @@ async fn a_receipt_withdraws_and_a_wrong_one_gets_the_same_answer() {
     assert!(not_one.contains("value=\"my name is Ana\""));
 
     // The record is gone, the count went down, and both receipts are kept as markers.
-    let front = client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let front = get_text(&client, &server, "/").await;
     assert!(
         front.contains("1 person or organization has signed."),
         "{front}"
@@ -389,14 +377,7 @@ async fn a_receipt_withdraws_and_a_wrong_one_gets_the_same_answer() {
     // Withdrawing again changes nothing more.
     let (status, _) = post(receipts[0].clone()).await;
     assert_eq!(status, 200);
-    let front = client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let front = get_text(&client, &server, "/").await;
     assert!(front.contains("1 person or organization has signed."));
 
     let (stored, _) = server.stop().await;
@@ -418,14 +399,7 @@ async fn the_published_list_shows_only_public_fields_and_loses_a_withdrawn_signe
         .unwrap();
     let receipt = normal(&receipt_in(&page));
     let hash = hex::encode(Sha256::digest(receipt.as_bytes()));
-    let front = client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let front = get_text(&client, &server, "/").await;
     assert!(
         !front.contains("id=\"signatories-link\""),
         "nothing published yet"
@@ -466,37 +440,16 @@ async fn the_published_list_shows_only_public_fields_and_loses_a_withdrawn_signe
     )
     .await;
     assert_eq!(published.status(), 204);
-    let front = client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let front = get_text(&client, &server, "/").await;
     assert!(front.contains("<a id=\"signatories-link\" href=\"/signatories\">"));
-    let first = client
-        .get(server.url("/signatories"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let first = get_text(&client, &server, "/signatories").await;
     assert!(
         first.contains("<li dir=\"auto\">Ana &#60;b&#62; — Butterfly</li>"),
         "{first}"
     );
     assert!(first.contains("Page 1 of 2"));
     assert!(first.contains("href=\"/signatories?page=2\""));
-    let second = client
-        .get(server.url("/signatories?page=2"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let second = get_text(&client, &server, "/signatories?page=2").await;
     assert_eq!(second.matches("<li dir=\"auto\">").count(), 11);
 
     // Ana withdraws: off the list at once.
@@ -508,14 +461,7 @@ async fn the_published_list_shows_only_public_fields_and_loses_a_withdrawn_signe
         .await
         .unwrap();
     assert_eq!(withdrawn.status(), 200);
-    let first = client
-        .get(server.url("/signatories"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let first = get_text(&client, &server, "/signatories").await;
     assert!(!first.contains("Ana"));
     // Unpublished: gone, and the letter no longer links to it.
     let cleared = api(

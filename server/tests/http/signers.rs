@@ -7,7 +7,7 @@ use sealform_server::campaign::Campaign;
 use sealform_server::pages::texts;
 
 use crate::support::{
-    TestServer, client, encode, fresh_token, limits, post_form, token_in, valid_form,
+    TestServer, client, encode, fresh_token, get_text, limits, post_form, token_in, valid_form,
 };
 
 /// The built-in campaign with `replace` applied to its file.
@@ -53,14 +53,7 @@ async fn sharing_without_signing_keeps_nothing_identifying_and_is_not_counted() 
     let token = fresh_token(&client, &server).await;
     let signed = post_form(&client, &server, valid_form(&token, "Mai")).await;
     assert_eq!(signed.status(), 200);
-    let page = client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&client, &server, "/").await;
     assert_eq!(count_in(&page), "1 person or organization has signed.");
 
     let (records, _) = server.stop().await;
@@ -95,14 +88,7 @@ async fn the_privacy_page_says_who_reads_what_and_how_to_take_it_back() {
     let server = TestServer::start().await;
     let client = client();
     let t = texts("en");
-    let page = client
-        .get(server.url("/privacy"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&client, &server, "/privacy").await;
     for words in [
         t.privacy.title,
         t.privacy.readers_body,
@@ -137,27 +123,13 @@ async fn the_privacy_page_says_who_reads_what_and_how_to_take_it_back() {
         )]);
     })
     .await;
-    let page = client
-        .get(server.url("/privacy"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&client, &server, "/privacy").await;
     assert!(page.contains(&t.withdraw_contact("letter@example.org")));
     server.stop().await;
 
     // With retention set, the page says how long answers stay; and it links to /withdraw.
     let server = TestServer::start_with(|config| config.delete_after_days = Some(30)).await;
-    let page = client
-        .get(server.url("/privacy"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&client, &server, "/privacy").await;
     assert!(page.contains(&t.kept_days(30)), "{page}");
     assert!(!page.contains(t.privacy.kept_body));
     assert!(page.contains("<a href=\"/withdraw\">"));

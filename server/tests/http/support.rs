@@ -186,17 +186,21 @@ pub fn token_in(html: &str) -> String {
     html[start..end].to_owned()
 }
 
-/// A fresh token from `GET /`.
-pub async fn fresh_token(client: &reqwest::Client, server: &TestServer) -> String {
-    let page = client
-        .get(server.url("/"))
+/// The page at `path`, as text.
+pub async fn get_text(client: &reqwest::Client, server: &TestServer, path: &str) -> String {
+    client
+        .get(server.url(path))
         .send()
         .await
         .unwrap()
         .text()
         .await
-        .unwrap();
-    token_in(&page)
+        .unwrap()
+}
+
+/// A fresh token from `GET /`.
+pub async fn fresh_token(client: &reqwest::Client, server: &TestServer) -> String {
+    token_in(&get_text(client, server, "/").await)
 }
 
 /// A URL-encoded form body.
