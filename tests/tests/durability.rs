@@ -22,22 +22,7 @@ async fn every_thank_you_follows_a_completed_sync_of_the_record_file() {
         return;
     }
     let site = Site::new(1);
-    let trace = site.dir.path().join("trace.txt");
-    let server = site.start_server_under(
-        &[
-            "strace",
-            "-f",
-            "-qq",
-            "-y",
-            "-s",
-            "2048",
-            "-e",
-            "trace=pwrite64,pwritev,pwritev2,write,writev,sendto,sendmsg,fsync,fdatasync",
-            "-o",
-            trace.to_str().unwrap(),
-        ],
-        &["--min-form-secs", "0", "--no-rate-limit"],
-    );
+    let (server, trace) = start_traced(&site);
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()
@@ -78,6 +63,95 @@ async fn every_thank_you_follows_a_completed_sync_of_the_record_file() {
     assert_eq!(
         checked, SIGNERS,
         "one thank-you page per signer in the trace"
+    );
+}
+
+/// Starts the server under `strace -f`, tracing writes, sends and syncs into the file returned.
+fn start_traced(site: &Site) -> (support::Server, std::path::PathBuf) {
+    let trace = site.dir.path().join("trace.txt");
+    let server = site.start_server_under(
+        &[
+            "strace",
+            "-f",
+            "-qq",
+            "-y",
+            "-s",
+            "2048",
+            "-e",
+            "trace=pwrite64,pwritev,pwritev2,write,writev,sendto,sendmsg,fsync,fdatasync",
+            "-o",
+            trace.to_str().unwrap(),
+        ],
+        &["--min-form-secs", "0", "--no-rate-limit"],
+    );
+    (server, trace)
+}
+
+/// A withdrawal is answered only once its marker is on stable storage, and a wrong receipt
+/// costs the same writes and sync as a right one: every answer (its page is titled "Thank
+/// you", like the signer's) follows a write of the log and a completed sync, and the answers
+/// are the same bytes.
+#[tokio::test]
+async fn every_withdrawal_right_or_wrong_is_synced_before_its_answer() {
+    if !tool_available("strace", "-V", "strace") {
+        return;
+    }
+    let site = Site::new(1);
+    let (server, trace) = start_traced(&site);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let page = front_page(&client, &server.base).await;
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("token", &form_token(&page))
+        .append_pair("intent", "sign")
+        .append_pair("sign_as", "individual")
+        .append_pair("name", "Mai")
+        .finish();
+    let thanks = client
+        .post(format!("{}/sign", server.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "<code id=\"receipt\" class=\"receipt-code\">";
+    let start = thanks.find(marker).expect("a receipt") + marker.len();
+    let receipt = &thanks[start..start + thanks[start..].find('<').unwrap()];
+    let mut answers = Vec::new();
+    for typed in [
+        receipt,
+        "0000-1111-2222-3333-4444-5555-6666-7777",
+        "ZZZZ-1111-2222-3333-4444-5555-6666-7777",
+    ] {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("receipt", typed)
+            .finish();
+        let answer = client
+            .post(format!("{}/withdraw", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        answers.push(answer.text().await.unwrap());
+    }
+    assert!(answers.iter().all(|a| *a == answers[0]), "the same answer");
+    stop_traced(&server);
+    server.wait();
+
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let events = parse(&text, &site.data.join("db"));
+    let checked = check_order(&events).unwrap_or_else(|e| panic!("{e}\n\ntrace:\n{text}"));
+    assert_eq!(
+        checked,
+        1 + answers.len(),
+        "the signature and three withdrawals"
     );
 }
 
