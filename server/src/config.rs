@@ -74,6 +74,9 @@ pub struct Config {
     pub onion_address: Option<String>,
     /// Records older than this many days are deleted from the host; `None` keeps them.
     pub delete_after_days: Option<u32>,
+    /// The file the form-token key is read from (made if missing), shared by every instance of
+    /// the site; `None` for a fresh key at every start.
+    pub token_key_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -178,6 +181,7 @@ impl Config {
                 .map(check_onion_address)
                 .transpose()?,
             delete_after_days: settings.delete_after_days.map(NonZeroU32::get),
+            token_key_file: settings.token_key_file,
         })
     }
 }
@@ -328,7 +332,7 @@ mod tests {
             format!(
                 "listen = \"127.0.0.1:9999\"\ndata_dir = \"records\"\nrecipients = [\"{file_key}\"]\n\
                  body_limit = 1000\nrate_burst = 4\ntls_served = true\nmin_form_secs = 7\n\
-                 trusted_proxies = [\"10.0.0.1\"]\n"
+                 trusted_proxies = [\"10.0.0.1\"]\ntoken_key_file = \"token.key\"\n"
             ),
         )
         .unwrap();
@@ -342,6 +346,11 @@ mod tests {
         assert_eq!(from_file.rate_limits.unwrap().burst.get(), 4);
         assert!(from_file.tls_served);
         assert_eq!(from_file.token_policy.min_age, Duration::from_secs(7));
+        assert_eq!(
+            from_file.token_key_file,
+            Some(dir.path().join("token.key")),
+            "relative to the config file"
+        );
         assert_eq!(
             from_file.trusted_proxies,
             ["10.0.0.1".parse::<IpAddr>().unwrap()]

@@ -77,6 +77,8 @@ pub async fn run(
         }
         None => None,
     };
+    // Before the data folder is made: a key file to fix must not leave one behind.
+    let token_key = state::token_key_for(&config)?;
     let store = Store::open(&config.data_dir)?;
     describe(&config);
     let limits = ConnectionLimits {
@@ -91,7 +93,7 @@ pub async fn run(
         // Every request ends within the request timeout; a little more for the answer.
         shutdown_grace: config.request_timeout + Duration::from_secs(5),
     };
-    let state = AppState::new(config, store.clone())?;
+    let state = AppState::with_token_key(config, store.clone(), token_key)?;
     let forgetting = tokio::spawn(forget_old_periodically(state.clone()));
 
     // For people and for scripts; a closed stdout must not stop the server.

@@ -219,6 +219,13 @@ pub struct Settings {
     /// Requests handled at once; more get a "busy" page.
     #[arg(long, value_name = "N", env = "SEALFORM_MAX_IN_FLIGHT", default_value_t = NonZeroUsize::new(256).unwrap())]
     pub max_in_flight: NonZeroUsize,
+
+    /// The file holding the key that signs form tokens (64 hex digits), made with a fresh key,
+    /// mode 0600, if it does not exist. Give every instance of the site the same file, so that
+    /// a form served by one is accepted by another [default: a new key at every start; forms
+    /// open during a restart are sent again].
+    #[arg(long, value_name = "FILE", env = "SEALFORM_TOKEN_KEY_FILE")]
+    pub token_key_file: Option<PathBuf>,
 }
 
 /// The defaults declared on the flags above, and nothing else: what a config file's missing
@@ -303,6 +310,7 @@ impl Settings {
             &mut settings.data_dir,
             &mut settings.recipients_file,
             &mut settings.campaign,
+            &mut settings.token_key_file,
         ]
         .into_iter()
         .flatten()

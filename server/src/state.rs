@@ -34,9 +34,21 @@ struct Shared {
 }
 
 impl AppState {
-    /// The state for a server with `config`, storing into `store`. Makes a fresh form-token key
-    /// and, unless turned off, fresh rate limiters; reads the published signatory list.
+    /// The state for a server with `config`, storing into `store`: the form-token key from
+    /// [`token_key_for`], and the rest as [`AppState::with_token_key`] makes it.
     pub fn new(config: Config, store: Store) -> Result<Self, Error> {
+        let token_key = token_key_for(&config)?;
+        Self::with_token_key(config, store, token_key)
+    }
+
+    /// The state for a server with `config`, storing into `store`, issuing form tokens with
+    /// `token_key`. Makes an empty replay guard and, unless turned off, fresh rate limiters;
+    /// reads the published signatory list.
+    pub fn with_token_key(
+        config: Config,
+        store: Store,
+        token_key: TokenKey,
+    ) -> Result<Self, Error> {
         let public_list = PublicList::load(&store, &config.campaign)?;
         let limiters = config
             .rate_limits
@@ -46,7 +58,7 @@ impl AppState {
                 fingerprint: config.recipients.fingerprint(),
                 config,
                 store,
-                token_key: TokenKey::generate(),
+                token_key,
                 used_tokens: UsedTokens::new(),
                 limiters,
                 gate: Gate::default(),
@@ -103,9 +115,13 @@ impl AppState {
     /// Forgets used form tokens that have expired anyway, and rate-limit state of addresses
     /// whose quota is full again. Run periodically.
     pub fn forget_old(&self, now: SystemTime) {
-        self.shared
-            .used_tokens
-            .prune(now, self.shared.config.token_policy.max_age);
+        let used_tokens = &self.shared.used_tokens;
+        used_tokens.prune(now, self.shared.config.token_policy.max_age);
+        tracing::debug!(
+            "the replay guard holds {} chunks of used forms, {} KiB",
+            used_tokens.chunks(),
+            used_tokens.approximate_bytes() / 1024
+        );
         if let Some(limiters) = &self.shared.limiters {
             limiters.forget_idle();
             tracing::debug!(
@@ -113,6 +129,15 @@ impl AppState {
                 limiters.tracked_addresses()
             );
         }
+    }
+}
+
+/// The form-token key `config` asks for: read from its key file (made there if missing), or,
+/// without one, a fresh key of this process's own.
+pub fn token_key_for(config: &Config) -> Result<TokenKey, Error> {
+    match &config.token_key_file {
+        Some(path) => TokenKey::load_or_create(path),
+        None => Ok(TokenKey::generate()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod golden;
 mod hostile;
+mod instances;
 mod languages;
 mod lifecycle;
 mod limits;

@@ -56,6 +56,7 @@ pub fn config(data_dir: &Path, identity: &x25519::Identity) -> Config {
         onion_listen: None,
         onion_address: None,
         delete_after_days: None,
+        token_key_file: None,
     }
 }
 
