@@ -640,6 +640,8 @@ fn run_benchmark() {
             soak(&server, Duration::from_secs(soak_secs)).await;
             server.stop();
         }
+        two_instances(dir.path(), &keys).await;
+
         let startup_records = setting("SEALFORM_BENCH_STARTUP_RECORDS", 100_000);
         if startup_records > 0 {
             startup(dir.path(), &keys, startup_records).await;
@@ -730,6 +732,95 @@ async fn soak(server: &Server, length: Duration) {
         round.errors,
         round.rate(),
         round.percentile(0.99)
+    );
+}
+
+/// Two instances sharing one form-token key file behind Caddy on loopback, which sends each
+/// request to the next instance in turn: a form served by one is sent to the other half the
+/// time. Checks that every acknowledged submission is in one of the two data folders.
+async fn two_instances(dir: &Path, keys: &[String]) {
+    if Command::new("caddy").arg("version").output().is_err() {
+        println!(
+            "
+two instances: caddy is not installed, skipped"
+        );
+        return;
+    }
+    let key_file = dir.join("token.key");
+    let key_flag = key_file.to_str().unwrap();
+    let data = [dir.join("instance-1"), dir.join("instance-2")];
+    // The first makes the key file; the second reads it.
+    let first = Server::product(&data[0], keys, &["--token-key-file", key_flag]);
+    let second = Server::product(&data[1], keys, &["--token-key-file", key_flag]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let upstream = |server: &Server| server.base.trim_start_matches("http://").to_string();
+    let caddyfile = format!(
+        "{{\n\tadmin off\n\tauto_https off\n}}\nhttp://127.0.0.1:{port} {{\n\treverse_proxy {} {} {{\n\t\tlb_policy round_robin\n\t\theader_up -Cookie\n\t}}\n}}\n",
+        upstream(&first),
+        upstream(&second)
+    );
+    let home = dir.join("caddy");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("Caddyfile"), caddyfile).unwrap();
+    let mut caddy = Command::new("caddy")
+        .args(["run", "--adapter", "caddyfile", "--config"])
+        .arg(home.join("Caddyfile"))
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("caddy starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let ready = Instant::now();
+    while client.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(
+            ready.elapsed() < Duration::from_secs(15),
+            "caddy did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    println!(
+        "
+two instances behind Caddy (round robin), one shared --token-key-file:"
+    );
+    print_header();
+    let round = round(&base, 32, 4000, ROUND_TIME_LIMIT).await;
+    println!(
+        "{:<34} {:>4} {:>6} {:>4} {:>8.0} {:>8.2?} {:>8.2?} {:>8.2?} {:>8.2?}",
+        "2 x sealform-server + caddy",
+        32,
+        round.acknowledged,
+        round.errors,
+        round.rate(),
+        round.percentile(0.50),
+        round.percentile(0.90),
+        round.percentile(0.99),
+        round.latencies.last().copied().unwrap_or_default(),
+    );
+    let _ = caddy.kill();
+    let _ = caddy.wait();
+    first.stop();
+    second.stop();
+    let stored: Vec<usize> = data
+        .iter()
+        .map(|data| Store::open(data).unwrap().record_count().unwrap())
+        .collect();
+    println!(
+        "two instances: {} and {} records stored, {} acknowledged",
+        stored[0], stored[1], round.acknowledged
+    );
+    assert_eq!(stored.iter().sum::<usize>(), round.acknowledged);
+    assert!(
+        stored.iter().all(|&n| n > 0),
+        "both instances stored records"
     );
 }
 

@@ -29,13 +29,12 @@ pub async fn form_page(
     State(state): State<AppState>,
     PageLanguage(choice): PageLanguage,
 ) -> Response {
-    let blank = FormInput::blank();
     let token = state.token_key().issue(SystemTime::now());
-    let pages = Pages::new(state.campaign(), choice);
-    html(
-        StatusCode::OK,
-        render_form(&state, pages, &blank, &[], None, &token),
-    )
+    let public_list = !state.public_list().shown().is_empty();
+    let page = state
+        .blank_form(choice, public_list)
+        .page(state.store().signature_count(), &token);
+    html(StatusCode::OK, page)
 }
 
 /// `GET /static/style.css`: the one stylesheet; it may be cached, unlike the pages.

@@ -1,8 +1,9 @@
 //! What every request shares: the configuration, the store, the form-token key and replay
 //! guard, and the rate limiters. Built once at start-up; cheap to clone.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::SystemTime;
 
 use seal::RecipientSetFingerprint;
@@ -11,6 +12,7 @@ use crate::Error;
 use crate::campaign::Campaign;
 use crate::config::Config;
 use crate::gate::Gate;
+use crate::pages::{BlankForm, Choice, Pages};
 use crate::public_list::PublicList;
 use crate::rate_limit::Limiters;
 use crate::store::Store;
@@ -31,6 +33,8 @@ struct Shared {
     limiters: Option<Limiters>,
     gate: Gate,
     public_list: PublicList,
+    /// `GET /`'s page per language and whether a signatory list is linked, rendered once.
+    blank_forms: RwLock<HashMap<(Choice, bool), Arc<BlankForm>>>,
 }
 
 impl AppState {
@@ -63,6 +67,7 @@ impl AppState {
                 limiters,
                 gate: Gate::default(),
                 public_list,
+                blank_forms: RwLock::default(),
             }),
         })
     }
@@ -85,6 +90,27 @@ impl AppState {
     /// The campaign served.
     pub fn campaign(&self) -> &Campaign {
         &self.shared.config.campaign
+    }
+
+    /// `GET /`'s blank form in `choice`, rendered on first use.
+    pub fn blank_form(&self, choice: Choice, public_list: bool) -> Arc<BlankForm> {
+        let key = (choice, public_list);
+        let cached = self
+            .shared
+            .blank_forms
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        cached.unwrap_or_else(|| {
+            let rendered = Arc::new(Pages::new(self.campaign(), choice).blank_form(public_list));
+            self.shared
+                .blank_forms
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(key, Arc::clone(&rendered));
+            rendered
+        })
     }
 
     /// The sealed-record store.

@@ -52,6 +52,30 @@ struct FormPage<'a> {
     parts: Vec<PartView<'a>>,
 }
 
+/// Stand-ins for the count and the token while a [`BlankForm`] is rendered: letters and digits
+/// only, so escaping leaves them as they are, and nothing a campaign writes contains them.
+const COUNT_MARK: &str = "sealformCountMark7f3a9c";
+const TOKEN_MARK: &str = "sealformTokenMark7f3a9c";
+
+/// `GET /`'s page rendered once, with marks where the two things that change with every
+/// request go. (A closed campaign's page has no token.)
+#[derive(Debug)]
+pub struct BlankForm {
+    marked: String,
+    texts: &'static Texts,
+}
+
+impl BlankForm {
+    /// The page with `signatures` counted and `token` in the form.
+    pub fn page(&self, signatures: u64, token: &str) -> String {
+        let count = self.texts.signatures(signatures);
+        let Ok(count) = askama::filters::escape(count, askama::filters::Html);
+        self.marked
+            .replacen(COUNT_MARK, &count.to_string(), 1)
+            .replacen(TOKEN_MARK, token, 1)
+    }
+}
+
 /// The letter's own language, when the page is in another.
 struct LetterLanguage {
     /// Said above the letter: it and the questions are as the organizers wrote them.
@@ -287,6 +311,32 @@ impl Pages<'_> {
     /// problem (a summary naming each question and linking to it, and a message by the
     /// question). A closed campaign shows the letter with a notice instead of the form.
     pub fn form(&self, view: &FormView) -> String {
+        self.form_with_count(view, self.texts().signatures(view.signatures))
+    }
+
+    /// The blank form of `GET /`, rendered once: what changes from one request to the next
+    /// (the count and the token) is put in by [`BlankForm::page`]. The page is the same bytes
+    /// [`Pages::form`] makes for a blank view.
+    pub fn blank_form(&self, public_list: bool) -> BlankForm {
+        let blank = FormInput::blank();
+        let page = self.form_with_count(
+            &FormView {
+                input: &blank,
+                problems: &[],
+                notice: None,
+                token: TOKEN_MARK,
+                signatures: 0,
+                public_list,
+            },
+            COUNT_MARK.to_owned(),
+        );
+        BlankForm {
+            marked: page,
+            texts: self.texts(),
+        }
+    }
+
+    fn form_with_count(&self, view: &FormView, signatures: String) -> String {
         let (campaign, t) = (self.campaign, self.texts());
         let words = CampaignWords::new(campaign, self.choice.language);
         let mut questions: Vec<(Asked, Question)> = Vec::new();
@@ -384,7 +434,7 @@ impl Pages<'_> {
                 Notice::NotSaved => t.not_saved.to_owned(),
                 Notice::RateLimited { retry_after_secs } => t.rate_limited_notice(retry_after_secs),
             }),
-            signatures: t.signatures(view.signatures),
+            signatures,
             public_list_link: view.public_list.then_some(t.signatories.link),
             closed: campaign.closed(),
             token_field: TOKEN_FIELD,

@@ -8,7 +8,7 @@ use unic_langid::LanguageIdentifier;
 use super::texts::Texts;
 
 /// A language of the interface. Its words are in `server/locales/<tag>.ftl`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
     /// `en`, the reference every other file is checked against, and the fallback.
     English,
@@ -135,7 +135,7 @@ impl Language {
 }
 
 /// A request's language, and whether its address named it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Choice {
     /// The language of the pages.
     pub language: Language,

@@ -14,7 +14,7 @@ mod words;
 
 use askama::Template;
 
-pub use form::{FormView, Notice};
+pub use form::{BlankForm, FormView, Notice};
 pub use language::{Choice, Language};
 pub use public::SIGNATORIES_PER_PAGE;
 pub use texts::{Message, Texts, texts};
@@ -333,6 +333,49 @@ mod tests {
                 public_list: false,
             },
         )
+    }
+
+    #[test]
+    fn the_blank_form_rendered_once_is_the_page_rendered_each_time() {
+        let open = campaign();
+        let closed = Campaign::from_toml(
+            "builtin",
+            &open
+                .source_text()
+                .replace("closed = false", "closed = true"),
+        )
+        .unwrap();
+        assert!(closed.closed());
+        let input = FormInput::blank();
+        for campaign in [&open, &closed] {
+            for language in Language::ALL {
+                for from_address in [false, true] {
+                    for public_list in [false, true] {
+                        let pages = Pages::new(
+                            campaign,
+                            Choice {
+                                language,
+                                from_address,
+                            },
+                        );
+                        let view = FormView {
+                            input: &input,
+                            problems: &[],
+                            notice: None,
+                            token: TOKEN,
+                            signatures: 12_345,
+                            public_list,
+                        };
+                        assert_eq!(
+                            pages.blank_form(public_list).page(12_345, TOKEN),
+                            pages.form(&view),
+                            "{language:?}, named in the address: {from_address}, list: {public_list}, closed: {}",
+                            campaign.closed()
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn body(pairs: &[(&str, &str)]) -> String {
