@@ -885,6 +885,20 @@ async fn startup(dir: &Path, keys: &[String], records: usize) {
         "start-up on {records} records, spawn to first page: best {:.1?}, worst {:.1?}",
         times[0], times[2]
     );
+    // After a crash: the server is killed outright, and the next start recovers sled's log.
+    let mut killed = Server::product(&data, keys, &[]);
+    let page = client.get(format!("{}/", killed.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let _ = killed.child.kill();
+    let _ = killed.child.wait();
+    let server = Server::product(&data, keys, &[]);
+    let page = client.get(format!("{}/", server.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    println!(
+        "start-up on {records} records after the server was killed (SIGKILL): {:.1?}",
+        server.started.elapsed()
+    );
+    server.stop();
 }
 
 fn folder_bytes(dir: &Path) -> u64 {

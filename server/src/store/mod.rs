@@ -68,10 +68,11 @@ const LOG_FILE: &str = "db";
 /// the data folder's `conf` and refuses to open a folder made with another size.
 pub const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
 
-/// sled's page cache. Its default (1 GiB) keeps every record written since start in memory;
-/// the server only writes records and reads them back rarely (organizers' pulls), so a small
-/// cache holds what matters: the trees' index pages.
-pub const CACHE_BYTES: u64 = 8 * 1024 * 1024;
+/// sled's page cache. Its default (1 GiB) keeps every record written since start in memory.
+/// Much smaller costs more than it saves: every record's transaction looks up four random keys,
+/// and at 8 MiB those lookups read evicted pages back from the log, which halved the signing
+/// rate under load for about the same peak memory (docs/PERFORMANCE.md).
+pub const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The largest sealed record the store takes: with the default body limits a record is at most
 /// about half of this (a form body's text, padded by at most an eighth, plus age's headers).
