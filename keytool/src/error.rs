@@ -346,6 +346,20 @@ pub enum Error {
         err: io::Error,
     },
 
+    /// What waits for the end of a run (a CSV export's rows, a report's testimonies) could not be
+    /// kept, sealed, in a temporary file.
+    #[error(
+        "could not keep the records read so far in a temporary file in {}: {}\nthey wait there, sealed, until every record is read: make room there, or write to a folder with room (--out; for standard output, set TMPDIR)",
+        shown(.folder),
+        io_reason(.err)
+    )]
+    Spool {
+        /// The folder of the temporary file.
+        folder: PathBuf,
+        /// What failed.
+        err: io::Error,
+    },
+
     /// A `--server` address the key tool will not use (see `client.rs` for the rules).
     #[error("cannot use --server {given}: {reason}")]
     InvalidServer {

@@ -21,6 +21,13 @@
 //!   a `\uXXXX` escape too, wherever the export goes. The strings read back exactly the same, and
 //!   the export is safe to show on a terminal, now or later.
 //!
+//! # Written as records are opened
+//!
+//! [`Streaming`] writes an export one record at a time, so that a hundred thousand records take
+//! no more memory than ten: JSON and JSON Lines go out as each record comes, and a CSV export's
+//! rows wait, sealed, for the header that names every column (`spool`). The result is
+//! byte for byte what [`export_worded`] makes of the same records at once.
+//!
 //! # In the form's words
 //!
 //! With the campaign a record was filled in on ([`FormWords`], from a vault), the same export reads
@@ -39,10 +46,13 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::{self, Write};
 
+use std::path::PathBuf;
+
 use seal::{FieldValue, Submission};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::escape::{self, LineFeeds};
+use crate::spool::Spool;
 use crate::words::{self, FormWords};
 
 /// One opened record, ready to export.
@@ -91,8 +101,15 @@ pub fn export_worded(
     let worded = Worded { words };
     match format {
         Format::Csv => Ok(csv_worded(records, worded, output)),
-        Format::Json => json_worded(records, worded),
-        Format::Jsonl => jsonl_worded(records, worded),
+        Format::Json | Format::Jsonl => {
+            let mut out = SecretBuf::new();
+            let mut json = JsonWriter::new(format == Format::Jsonl);
+            for (index, opened) in records.iter().enumerate() {
+                json.add(&mut out, opened, worded.of(index))?;
+            }
+            json.finish(&mut out);
+            Ok(out)
+        }
     }
 }
 
@@ -128,56 +145,33 @@ pub fn csv(records: &[Opened], output: Output) -> SecretBuf {
 
 fn csv_worded(records: &[Opened], worded: Worded<'_, '_>, output: Output) -> SecretBuf {
     let columns = csv_field_columns(records);
-    let headings = csv_headings(records, &columns, worded);
-    let mut out = CsvWriter::new(output);
-    for heading in CSV_FIXED_COLUMNS
-        .iter()
-        .copied()
-        .chain(headings.iter().map(String::as_str))
-    {
-        out.cell(heading);
-    }
-    out.end_record();
+    let headings = csv_headings(&columns, |name| {
+        (0..records.len()).find_map(|index| worded.of(index).and_then(|w| w.label(name)))
+    });
+    let mut out = SecretBuf::new();
+    let mut writer = CsvWriter::new(output);
+    writer.start(&mut out, &headings);
     for (index, opened) in records.iter().enumerate() {
-        let submission = &opened.submission;
-        let words = worded.of(index);
-        out.cell(&opened.record);
-        out.cell(submission.campaign());
-        out.cell(submission.language());
-        out.cell(&Zeroizing::new(submission.received().to_string()));
-        for name in &columns {
-            let label = |value: &str| words.and_then(|w| w.option_label(name, value));
-            match submission.expose_field(name) {
-                None => out.cell(""),
-                Some(FieldValue::Text(text)) => out.cell(text),
-                Some(FieldValue::Choice(value)) => out.cell(label(value).unwrap_or(value)),
-                Some(FieldValue::Choices(choices)) => out.cell(&join_choices(
-                    choices
-                        .iter()
-                        .map(|value| label(value).unwrap_or(value.as_str())),
-                )),
-                Some(FieldValue::Consent(consent)) => out.cell(words::yes_no(*consent)),
-            }
-        }
-        out.end_record();
+        writer.row(&mut out, opened, worded.of(index), &columns);
     }
-    out.finish()
+    writer.finish(&mut out);
+    out
 }
 
-/// The heading of each field column: the question, from the first record whose campaign has it,
-/// or the field's name. A question heading two columns is told apart by the field's name.
-fn csv_headings(records: &[Opened], columns: &[&str], worded: Worded<'_, '_>) -> Vec<String> {
-    let labels: Vec<Option<&str>> = columns
-        .iter()
-        .map(|name| {
-            (0..records.len()).find_map(|index| worded.of(index).and_then(|w| w.label(name)))
-        })
-        .collect();
+/// The heading of each field column: its question, `label(name)` (from the first record whose
+/// campaign has it), or the field's name. A question heading two columns is told apart by the
+/// field's name.
+fn csv_headings<'l, C: AsRef<str>>(
+    columns: &[C],
+    label: impl Fn(&str) -> Option<&'l str>,
+) -> Vec<String> {
+    let labels: Vec<Option<&str>> = columns.iter().map(|name| label(name.as_ref())).collect();
     columns
         .iter()
+        .map(AsRef::as_ref)
         .zip(&labels)
         .map(|(name, label)| match label {
-            None => (*name).to_owned(),
+            None => name.to_owned(),
             Some(label) if labels.iter().filter(|l| **l == Some(*label)).count() > 1 => {
                 format!("{label} ({name})")
             }
@@ -237,52 +231,73 @@ fn join_choices<'c>(choices: impl Iterator<Item = &'c str> + Clone) -> Zeroizing
 
 /// The JSON export: an array, one object per line.
 pub fn json(records: &[Opened]) -> io::Result<SecretBuf> {
-    json_worded(records, Worded { words: &[] })
-}
-
-fn json_worded(records: &[Opened], worded: Worded<'_, '_>) -> io::Result<SecretBuf> {
-    let mut out = SecretBuf::new();
-    if records.is_empty() {
-        out.write_all(b"[]\n")?;
-        return Ok(out);
-    }
-    out.write_all(b"[\n")?;
-    for (index, opened) in records.iter().enumerate() {
-        out.write_all(b"  ")?;
-        json_object(&mut out, opened, worded.of(index))?;
-        out.write_all(if index + 1 < records.len() {
-            b",\n"
-        } else {
-            b"\n"
-        })?;
-    }
-    out.write_all(b"]\n")?;
-    escape_unsafe_in_json(&out)
+    export_worded(Format::Json, records, &[], Output::FileOrPipe)
 }
 
 /// The JSON Lines export: one object per line.
 pub fn jsonl(records: &[Opened]) -> io::Result<SecretBuf> {
-    jsonl_worded(records, Worded { words: &[] })
+    export_worded(Format::Jsonl, records, &[], Output::FileOrPipe)
 }
 
-fn jsonl_worded(records: &[Opened], worded: Worded<'_, '_>) -> io::Result<SecretBuf> {
-    let mut out = SecretBuf::new();
-    for (index, opened) in records.iter().enumerate() {
-        json_object(&mut out, opened, worded.of(index))?;
-        out.write_all(b"\n")?;
+/// Writes a JSON or JSON Lines export one record at a time: `[`, the objects one per line with
+/// commas between them, `]`; or the objects one per line.
+#[derive(Debug)]
+struct JsonWriter {
+    lines: bool,
+    written: usize,
+    /// One object, before its unsafe characters are escaped.
+    object: SecretBuf,
+}
+
+impl JsonWriter {
+    fn new(lines: bool) -> Self {
+        Self {
+            lines,
+            written: 0,
+            object: SecretBuf::new(),
+        }
     }
-    escape_unsafe_in_json(&out)
+
+    /// Appends `opened`'s object to `out`.
+    fn add(
+        &mut self,
+        out: &mut SecretBuf,
+        opened: &Opened,
+        words: Option<FormWords<'_>>,
+    ) -> io::Result<()> {
+        self.object.clear();
+        json_object(&mut self.object, opened, words)?;
+        if !self.lines {
+            out.extend(if self.written == 0 {
+                b"[\n  "
+            } else {
+                b",\n  "
+            });
+        }
+        escape_unsafe_in_json(self.object.expose(), out)?;
+        if self.lines {
+            out.extend(b"\n");
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Ends the export.
+    fn finish(&self, out: &mut SecretBuf) {
+        if !self.lines {
+            out.extend(if self.written == 0 { b"[]\n" } else { b"\n]\n" });
+        }
+    }
 }
 
-/// `json` with every character a terminal would act on or hide written as a `\uXXXX` escape
-/// (a surrogate pair above U+FFFF), as JSON allows for any character. serde_json has already
-/// escaped the C0 controls, quotes and backslashes inside strings, so a line feed left is the
-/// export's own layout, and JSON outside its strings is otherwise plain printable ASCII: every
-/// character left to escape is inside a string, and not just after a backslash.
-fn escape_unsafe_in_json(json: &SecretBuf) -> io::Result<SecretBuf> {
-    let text = std::str::from_utf8(json.expose())
-        .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))?;
-    let mut out = SecretBuf::new();
+/// Appends `json` to `out` with every character a terminal would act on or hide written as a
+/// `\uXXXX` escape (a surrogate pair above U+FFFF), as JSON allows for any character. serde_json
+/// has already escaped the C0 controls, quotes and backslashes inside strings, and JSON outside
+/// its strings is plain printable ASCII: every character left to escape is inside a string, and
+/// not just after a backslash.
+fn escape_unsafe_in_json(json: &[u8], out: &mut SecretBuf) -> io::Result<()> {
+    let text =
+        std::str::from_utf8(json).map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))?;
     let mut rest = text;
     while let Some((at, c)) = rest
         .char_indices()
@@ -295,7 +310,7 @@ fn escape_unsafe_in_json(json: &SecretBuf) -> io::Result<SecretBuf> {
         rest = &rest[at + c.len_utf8()..];
     }
     out.extend(rest.as_bytes());
-    Ok(out)
+    Ok(())
 }
 
 /// Writes one record's object by hand, value by value, so that keys keep their order and no
@@ -414,37 +429,80 @@ fn json_labels(
     Ok(())
 }
 
-/// A CSV writer on csv-core, writing straight into a [`SecretBuf`].
+/// A CSV writer on csv-core, writing straight into [`SecretBuf`]s.
+#[derive(Debug)]
 struct CsvWriter {
     core: csv_core::Writer,
-    out: SecretBuf,
     output: Output,
     at_record_start: bool,
 }
 
 impl CsvWriter {
     fn new(output: Output) -> Self {
-        let mut out = SecretBuf::new();
-        // A terminal needs no byte order mark, and would only get an invisible character.
-        if output == Output::FileOrPipe {
-            out.extend(UTF8_BOM);
-        }
         Self {
             core: csv_core::WriterBuilder::new()
                 .terminator(csv_core::Terminator::CRLF)
                 .build(),
-            out,
             output,
             at_record_start: true,
         }
     }
 
+    /// The byte order mark (none on a terminal, which would only get an invisible character),
+    /// then the header: the fixed columns and `headings`.
+    fn start(&mut self, out: &mut SecretBuf, headings: &[String]) {
+        if self.output == Output::FileOrPipe {
+            out.extend(UTF8_BOM);
+        }
+        for heading in CSV_FIXED_COLUMNS
+            .iter()
+            .copied()
+            .chain(headings.iter().map(String::as_str))
+        {
+            self.cell(out, heading);
+        }
+        self.end_record(out);
+    }
+
+    /// One record's row: the fixed columns, then its answer to each of `columns`.
+    fn row<C: AsRef<str>>(
+        &mut self,
+        out: &mut SecretBuf,
+        opened: &Opened,
+        words: Option<FormWords<'_>>,
+        columns: &[C],
+    ) {
+        let submission = &opened.submission;
+        self.cell(out, &opened.record);
+        self.cell(out, submission.campaign());
+        self.cell(out, submission.language());
+        self.cell(out, &Zeroizing::new(submission.received().to_string()));
+        for name in columns {
+            let name = name.as_ref();
+            let label = |value: &str| words.and_then(|w| w.option_label(name, value));
+            match submission.expose_field(name) {
+                None => self.cell(out, ""),
+                Some(FieldValue::Text(text)) => self.cell(out, text),
+                Some(FieldValue::Choice(value)) => self.cell(out, label(value).unwrap_or(value)),
+                Some(FieldValue::Choices(choices)) => self.cell(
+                    out,
+                    &join_choices(
+                        choices
+                            .iter()
+                            .map(|value| label(value).unwrap_or(value.as_str())),
+                    ),
+                ),
+                Some(FieldValue::Consent(consent)) => self.cell(out, words::yes_no(*consent)),
+            }
+        }
+        self.end_record(out);
+    }
+
     /// Writes one cell, guarded against formulas, and escaped for a terminal when it goes to one
     /// (guarded first: the guard looks at the answer as typed).
-    fn cell(&mut self, text: &str) {
+    fn cell(&mut self, out: &mut SecretBuf, text: &str) {
         let Self {
             core,
-            out,
             output,
             at_record_start,
         } = self;
@@ -476,18 +534,130 @@ impl CsvWriter {
         }
     }
 
-    fn end_record(&mut self) {
-        let Self { core, out, .. } = self;
-        out.fill(3, |buf| core.terminator(buf).1);
+    fn end_record(&mut self, out: &mut SecretBuf) {
+        out.fill(3, |buf| self.core.terminator(buf).1);
         self.at_record_start = true;
     }
 
-    fn finish(mut self) -> SecretBuf {
-        let Self { core, out, .. } = &mut self;
-        out.fill(2, |buf| core.finish(buf).1);
-        self.out
+    fn finish(&mut self, out: &mut SecretBuf) {
+        out.fill(2, |buf| self.core.finish(buf).1);
     }
 }
+
+/// An export written one record at a time, in memory that does not grow with the number of
+/// records: what is written goes to `out` (which the caller empties as it likes), except the rows
+/// of a CSV export, which wait, sealed (`crate::spool`), until the header (every column, from
+/// every record) is written first.
+///
+/// A row waits as written when its record was added, with the columns known then; a column
+/// first seen later only adds an empty cell at its end, as it is the last so far. So a CSV export
+/// made this way is, byte for byte, the one [`export_worded`] makes of the same records.
+#[derive(Debug)]
+pub struct Streaming {
+    output: Output,
+    json: Option<JsonWriter>,
+    csv: Option<CsvRows>,
+}
+
+/// The CSV rows waiting for their header.
+#[derive(Debug)]
+struct CsvRows {
+    writer: CsvWriter,
+    /// The field columns in order of appearance, and each name once.
+    columns: Vec<String>,
+    known: HashSet<String>,
+    row: SecretBuf,
+    spool: Spool,
+}
+
+impl Streaming {
+    /// A new export in `format`, for `output`; rows that wait do so in memory, then in a sealed
+    /// file in `spool_folder` (see `crate::spool`).
+    pub fn new(format: Format, output: Output, spool_folder: PathBuf) -> Self {
+        let csv = (format == Format::Csv).then(|| CsvRows {
+            writer: CsvWriter::new(output),
+            columns: Vec::new(),
+            known: HashSet::new(),
+            row: SecretBuf::new(),
+            spool: Spool::new(spool_folder),
+        });
+        Self {
+            output,
+            json: (format != Format::Csv).then(|| JsonWriter::new(format == Format::Jsonl)),
+            csv,
+        }
+    }
+
+    /// Adds `opened`, in the words of its form if it has them. JSON goes to `out` at once.
+    pub fn add(
+        &mut self,
+        out: &mut SecretBuf,
+        opened: &Opened,
+        words: Option<FormWords<'_>>,
+    ) -> io::Result<()> {
+        if let Some(json) = &mut self.json {
+            return json.add(out, opened, words);
+        }
+        let Some(csv) = &mut self.csv else {
+            return Ok(());
+        };
+        for field in opened.submission.expose_fields() {
+            if !csv.known.contains(field.name()) {
+                csv.known.insert(field.name().to_owned());
+                csv.columns.push(field.name().to_owned());
+            }
+        }
+        csv.row.clear();
+        csv.writer
+            .row(&mut csv.row, opened, words, csv.columns.as_slice());
+        // Kept without its line end, which comes after the cells of later columns.
+        let row = csv.row.expose();
+        let row = row.strip_suffix(b"\r\n").unwrap_or(row);
+        let columns = u32::try_from(csv.columns.len()).map_err(|_| io::ErrorKind::InvalidData)?;
+        csv.spool.push(columns, row)
+    }
+
+    /// Ends the export: for CSV, the header (a column's heading is `label(name)`, or its name)
+    /// and every row, passed to `out` in pieces of about 64 KiB, each handed to `drain` to be
+    /// written and emptied; the last piece is left in `out`.
+    pub fn finish<'l>(
+        mut self,
+        out: &mut SecretBuf,
+        label: impl Fn(&str) -> Option<&'l str>,
+        mut drain: impl FnMut(&mut SecretBuf) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if let Some(json) = &self.json {
+            json.finish(out);
+            return Ok(());
+        }
+        let Some(csv) = &mut self.csv else {
+            return Ok(());
+        };
+        let headings = csv_headings(&csv.columns, label);
+        let mut writer = CsvWriter::new(self.output);
+        writer.start(out, &headings);
+        let total = csv.columns.len();
+        let mut entries = csv.spool.entries()?;
+        let mut row = SecretBuf::new();
+        while let Some(columns) = entries.next_into(&mut row)? {
+            out.extend(row.expose());
+            let missing = total.saturating_sub(usize::try_from(columns).unwrap_or(total));
+            // An empty cell is nothing between two commas (the row has other cells).
+            for _ in 0..missing {
+                out.extend(b",");
+            }
+            out.extend(b"\r\n");
+            if out.expose().len() >= DRAIN_AT {
+                drain(out)?;
+            }
+        }
+        writer.finish(out);
+        Ok(())
+    }
+}
+
+/// How much of an export gathers in memory before it is written out.
+pub const DRAIN_AT: usize = 64 * 1024;
 
 /// A growable byte buffer for plaintext: wiped on drop, and wiped before every reallocation, so
 /// that growing it leaves no stray copy in freed memory (a plain `Vec` would). Prints redacted.
@@ -509,6 +679,26 @@ impl SecretBuf {
     /// The contents. Named to make reading plaintext a visible act.
     pub fn expose(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// Empties the buffer, wiping what it held; its memory stays, for reuse. (Past its length
+    /// the buffer holds only zeros: nothing is cut off without being wiped.)
+    pub fn clear(&mut self) {
+        self.bytes.as_mut_slice().zeroize();
+        self.bytes.clear();
+    }
+
+    /// Appends exactly `len` bytes read from `reader`; on an error, nothing.
+    pub fn read_exactly_from(&mut self, reader: &mut impl io::Read, len: usize) -> io::Result<()> {
+        self.reserve(len);
+        let start = self.bytes.len();
+        self.bytes.resize(start + len, 0);
+        let read = reader.read_exact(&mut self.bytes[start..]);
+        if read.is_err() {
+            self.bytes[start..].zeroize();
+            self.bytes.truncate(start);
+        }
+        read
     }
 
     /// Appends `data`.

@@ -117,6 +117,27 @@ pub fn read_regular_file(
     limit: u64,
     what: &'static str,
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let (file, len) = open_regular_file(path, limit, what)?;
+    read_at_most(file, limit, len)
+        .map_err(|err| Error::Read {
+            path: path.to_owned(),
+            err,
+        })?
+        .ok_or_else(|| Error::TooLarge {
+            path: path.to_owned(),
+            what,
+            limit,
+        })
+}
+
+/// The regular file at `path`, open, and its length, if it is one and holds at most `limit`
+/// bytes: checked as [`read_regular_file`] checks it, for a caller that reads it bit by bit (and
+/// must itself stop one byte past `limit`, as the file may grow).
+pub fn open_regular_file(
+    path: &Path,
+    limit: u64,
+    what: &'static str,
+) -> Result<(File, u64), Error> {
     let unreadable = |err| Error::Read {
         path: path.to_owned(),
         err,
@@ -143,9 +164,7 @@ pub fn read_regular_file(
             path: path.to_owned(),
         });
     }
-    read_at_most(file, limit, opened.len())
-        .map_err(unreadable)?
-        .ok_or_else(too_large)
+    Ok((file, opened.len()))
 }
 
 /// Opens `path` for reading without following a final symbolic link and without waiting: a

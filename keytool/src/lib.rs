@@ -21,6 +21,13 @@
 //! `decrypt --vault` and `report` read a vault's records against the campaign file each names
 //! (`vault_read`, [`words`]), so that answers read as the form asked them; [`report`] counts
 //! them into one self-contained HTML file that runs and loads nothing.
+//!
+//! `decrypt` and `report` open records on every core (`parallel`) and take them one by one, in
+//! the order of their files, into an export written as it goes ([`export::Streaming`]) or a
+//! report's counts ([`report::Counter`]): however many records there are, only a few are in
+//! memory at a time. What must wait for the end of the run (a CSV export's rows, for a header
+//! naming every column; a report's testimonies, for the charts) waits sealed (`spool`), never
+//! in clear on disk. The identities are loaded once, before any record is read.
 
 pub mod client;
 pub mod command;
@@ -30,8 +37,10 @@ pub mod export;
 mod files;
 pub mod identity;
 mod input;
+mod parallel;
 pub mod passphrase;
 pub mod report;
+mod spool;
 pub mod vault;
 mod vault_read;
 pub mod words;

@@ -21,7 +21,7 @@
 //! * **Plaintext** is written only into [`SecretBuf`]s and wiped copies; the counts and the
 //!   campaign's words are not secret.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use seal::{Day, FieldValue, Submission};
@@ -29,7 +29,7 @@ use sealform_campaign::{Asked, Campaign, FieldKind, INTENT_FIELD, Intent};
 use zeroize::Zeroizing;
 
 use crate::escape::{self, LineFeeds};
-use crate::export::{Opened, SecretBuf};
+use crate::export::SecretBuf;
 use crate::words::{FormWords, intent_word};
 
 /// What the report says besides the counts.
@@ -102,90 +102,297 @@ pub struct TestimonyQuestion {
     pub answered: usize,
 }
 
-/// Counts `records`; `words[i]` is how `records[i]` reads (`None` without its campaign file).
-pub fn tally<'a>(records: &[Opened], words: &[Option<FormWords<'a>>]) -> Tally<'a> {
-    let word = |index: usize| words.get(index).copied().flatten();
-    let intents: Vec<Option<Intent>> = records
-        .iter()
-        .map(|opened| intent_of(&opened.submission))
-        .collect();
-    let signatures = intents
-        .iter()
-        .filter(|intent| intent.is_none_or(Intent::signs))
-        .count();
-    let share_only = intents
-        .iter()
-        .filter(|intent| **intent == Some(Intent::Share))
-        .count();
-    let main = main_campaign(words);
-    let fields = chart_fields(records, words, main);
+/// The counts of a report, learnt one record at a time, in order ([`Counter::add`]), so that
+/// no record needs to stay in memory; which charts show them is decided at the end
+/// ([`Counter::finish`]), when every campaign the records name is known. Memory grows with the
+/// number of questions, options and days, not of records.
+#[derive(Debug, Default)]
+pub struct Counter {
+    submissions: usize,
+    /// Records per intent, in the order of [`Intent::ALL`].
+    intents: [usize; 3],
+    /// Records that say no intent.
+    no_intent: usize,
+    /// Each campaign version with words, in the order records first named it, and how many
+    /// records it has.
+    campaigns: Vec<(String, usize)>,
+    /// Records without words.
+    uncampaigned: usize,
+    per_day: BTreeMap<Day, usize>,
+    /// Every field name records hold, in order of appearance, with what was counted for it.
+    names: Vec<NameCounts>,
+    by_name: HashMap<String, usize>,
+    /// The field names whose value is a choice or a consent, each with the kind of the first
+    /// such value (the intent aside), in order of appearance: charted when no campaign has them.
+    record_kinds: Vec<(String, Kind)>,
+}
 
-    let mut charts = vec![totals_chart(records.len(), &intents, main)];
-    let mut consents = Chart {
-        title: "Consents".into(),
-        lang: main.map(|w| w.language().to_owned()),
-        note: "How many ticked each box, of those who were asked.".into(),
-        bars: Vec::new(),
-    };
-    let mut testimonies = Vec::new();
-    for field in &fields {
-        let asked: Vec<usize> = (0..records.len())
-            .filter(|&index| {
-                was_asked(
-                    &records[index].submission,
-                    intents[index],
-                    word(index),
-                    &field.name,
-                )
-            })
-            .collect();
-        match field.kind {
-            Kind::Single | Kind::Multi => charts.push(choice_chart(field, records, words, &asked)),
-            Kind::Consent => {
-                let ticked = asked
-                    .iter()
-                    .filter(|&&index| {
-                        matches!(
-                            records[index].submission.expose_field(&field.name),
-                            Some(FieldValue::Consent(true))
-                        )
-                    })
-                    .count();
-                consents.bars.push(Bar {
-                    label: Zeroizing::new(field.label.clone()),
-                    count: ticked,
-                    of: Some(asked.len()),
-                });
+/// What was counted for one field name, among the records that were asked it.
+#[derive(Debug, Default)]
+struct NameCounts {
+    asked: usize,
+    /// Asked, and no choice made (or no choice in the value).
+    blank: usize,
+    /// Asked, and the box ticked.
+    ticked: usize,
+    /// Asked, and a text that is not blank.
+    answered: usize,
+    /// Each choice made, in order of appearance: the value, its label in the words of the first
+    /// record that made it, and how many made it. Wiped on drop.
+    values: Vec<(Zeroizing<String>, Zeroizing<String>, usize)>,
+}
+
+impl Counter {
+    /// Counts `submission`, which reads in `words` (`None` without its campaign file).
+    pub fn add(&mut self, submission: &Submission, words: Option<FormWords<'_>>) {
+        self.submissions += 1;
+        let intent = intent_of(submission);
+        match intent.and_then(|intent| Intent::ALL.iter().position(|i| *i == intent)) {
+            Some(at) => self.intents[at] += 1,
+            None => self.no_intent += 1,
+        }
+        match words {
+            Some(w) => {
+                let version = w.campaign().version();
+                match self.campaigns.iter_mut().find(|(seen, _)| seen == version) {
+                    Some((_, count)) => *count += 1,
+                    None => self.campaigns.push((version.to_owned(), 1)),
+                }
             }
-            Kind::LongText => testimonies.push(TestimonyQuestion {
-                name: field.name.clone(),
-                label: field.label.clone(),
-                lang: field.lang.clone(),
-                answered: asked
-                    .iter()
-                    .filter(|&&index| {
-                        testimony_text(&records[index].submission, &field.name).is_some()
-                    })
-                    .count(),
-            }),
+            None => self.uncampaigned += 1,
+        }
+        *self.per_day.entry(submission.received()).or_default() += 1;
+
+        let fields = submission.expose_fields();
+        for field in fields {
+            let kind = match field.expose_value() {
+                FieldValue::Choice(_) if field.name() != INTENT_FIELD => Kind::Single,
+                FieldValue::Choices(_) => Kind::Multi,
+                FieldValue::Consent(_) => Kind::Consent,
+                // Without its campaign, a text could be a name as well as a testimony.
+                FieldValue::Choice(_) | FieldValue::Text(_) => continue,
+            };
+            if !self
+                .record_kinds
+                .iter()
+                .any(|(name, _)| name == field.name())
+            {
+                self.record_kinds.push((field.name().to_owned(), kind));
+            }
+        }
+        for (at, field) in fields.iter().enumerate() {
+            // A name repeated within a record counts by its first value.
+            let name = field.name();
+            if fields[..at].iter().any(|earlier| earlier.name() == name)
+                || !was_asked(intent, words, name)
+            {
+                continue;
+            }
+            let index = match self.by_name.get(name) {
+                Some(&index) => index,
+                None => {
+                    self.names.push(NameCounts::default());
+                    self.by_name.insert(name.to_owned(), self.names.len() - 1);
+                    self.names.len() - 1
+                }
+            };
+            let counts = &mut self.names[index];
+            counts.asked += 1;
+            let value = field.expose_value();
+            let values: &[String] = match value {
+                FieldValue::Choice(value) if value.is_empty() => &[],
+                FieldValue::Choice(value) => std::slice::from_ref(value),
+                FieldValue::Choices(values) => values,
+                FieldValue::Text(_) | FieldValue::Consent(_) => &[],
+            };
+            if values.is_empty() {
+                counts.blank += 1;
+            }
+            for value in values {
+                match counts
+                    .values
+                    .iter_mut()
+                    .find(|(seen, _, _)| **seen == *value)
+                {
+                    Some((_, _, count)) => *count += 1,
+                    None => {
+                        let label = words
+                            .and_then(|w| w.option_label(name, value))
+                            .unwrap_or(value);
+                        counts.values.push((
+                            Zeroizing::new(value.clone()),
+                            Zeroizing::new(label.to_owned()),
+                            1,
+                        ));
+                    }
+                }
+            }
+            match value {
+                FieldValue::Consent(true) => counts.ticked += 1,
+                FieldValue::Text(text) if !text.trim().is_empty() => counts.answered += 1,
+                _ => {}
+            }
         }
     }
-    if !consents.bars.is_empty() {
-        charts.push(consents);
-    }
-    let days = records.iter().map(|opened| opened.submission.received());
-    let first_last = days.clone().min().zip(days.max());
-    charts.push(days_chart(records, first_last));
 
-    Tally {
-        submissions: records.len(),
-        signatures,
-        share_only,
-        uncampaigned: (0..records.len()).filter(|&i| word(i).is_none()).count(),
-        days: first_last,
-        charts,
-        testimonies,
-        main,
+    /// Everything counted, charted: `words_of(version)` is how a campaign version the records
+    /// named reads.
+    pub fn finish<'a>(self, words_of: impl Fn(&str) -> Option<FormWords<'a>>) -> Tally<'a> {
+        let main = main_campaign(&self.campaigns, &words_of);
+        let fields = self.chart_fields(main, &words_of);
+        let no_counts = NameCounts::default();
+        let counts_of = |name: &str| {
+            self.by_name
+                .get(name)
+                .map_or(&no_counts, |&index| &self.names[index])
+        };
+
+        let mut charts = vec![self.totals_chart(main)];
+        let mut consents = Chart {
+            title: "Consents".into(),
+            lang: main.map(|w| w.language().to_owned()),
+            note: "How many ticked each box, of those who were asked.".into(),
+            bars: Vec::new(),
+        };
+        let mut testimonies = Vec::new();
+        for field in &fields {
+            let counts = counts_of(&field.name);
+            match field.kind {
+                Kind::Single | Kind::Multi => charts.push(choice_chart(field, counts)),
+                Kind::Consent => consents.bars.push(Bar {
+                    label: Zeroizing::new(field.label.clone()),
+                    count: counts.ticked,
+                    of: Some(counts.asked),
+                }),
+                Kind::LongText => testimonies.push(TestimonyQuestion {
+                    name: field.name.clone(),
+                    label: field.label.clone(),
+                    lang: field.lang.clone(),
+                    answered: counts.answered,
+                }),
+            }
+        }
+        if !consents.bars.is_empty() {
+            charts.push(consents);
+        }
+        let first_last = self
+            .per_day
+            .keys()
+            .next()
+            .copied()
+            .zip(self.per_day.keys().next_back().copied());
+        charts.push(days_chart(self.per_day, first_last));
+
+        let [sign, sign_and_share, share] = self.intents;
+        Tally {
+            submissions: self.submissions,
+            signatures: sign + sign_and_share + self.no_intent,
+            share_only: share,
+            uncampaigned: self.uncampaigned,
+            days: first_last,
+            charts,
+            testimonies,
+            main,
+        }
+    }
+
+    /// The questions to count: every choice, consent and long text of each campaign — the main
+    /// one first, then the others in the order records first named them — in the form's order,
+    /// the testimony first among the long texts; then those that only records without a
+    /// campaign file hold.
+    fn chart_fields<'a>(
+        &self,
+        main: Option<FormWords<'a>>,
+        words_of: &impl Fn(&str) -> Option<FormWords<'a>>,
+    ) -> Vec<ChartField<'a>> {
+        let mut campaigns: Vec<FormWords<'a>> = main.into_iter().collect();
+        for (version, _) in &self.campaigns {
+            if let Some(w) = words_of(version)
+                && !campaigns
+                    .iter()
+                    .any(|seen| seen.campaign().version() == version)
+            {
+                campaigns.push(w);
+            }
+        }
+        let mut fields: Vec<ChartField<'a>> = Vec::new();
+        for w in &campaigns {
+            let campaign: &Campaign = w.campaign();
+            let testimony = campaign.testimony().and_then(|name| campaign.field(name));
+            for spec in testimony.into_iter().chain(campaign.fields()) {
+                let kind = match spec.kind {
+                    FieldKind::SingleChoice => Kind::Single,
+                    FieldKind::MultiChoice => Kind::Multi,
+                    FieldKind::Consent => Kind::Consent,
+                    FieldKind::LongText => Kind::LongText,
+                    FieldKind::ShortText | FieldKind::Email | FieldKind::PostalCode => continue,
+                };
+                if fields.iter().any(|f| f.name == spec.name) {
+                    continue;
+                }
+                fields.push(ChartField {
+                    name: spec.name.clone(),
+                    kind,
+                    label: w.label(&spec.name).unwrap_or(&spec.name).to_owned(),
+                    lang: Some(w.language().to_owned()),
+                    words: Some(*w),
+                });
+            }
+        }
+        for (name, kind) in &self.record_kinds {
+            if fields.iter().any(|f| f.name == *name) {
+                continue;
+            }
+            fields.push(ChartField {
+                name: name.clone(),
+                kind: *kind,
+                label: name.clone(),
+                lang: None,
+                words: None,
+            });
+        }
+        fields
+    }
+
+    /// Submissions by what people chose to do; a single "Sign" bar when no record says.
+    fn totals_chart(&self, main: Option<FormWords<'_>>) -> Chart {
+        let total = self.submissions;
+        let any_intent = self.intents.iter().any(|&count| count > 0)
+            || main.is_some_and(|w| w.campaign().testimony().is_some());
+        let bars = if any_intent {
+            let mut bars: Vec<Bar> = Intent::ALL
+                .into_iter()
+                .zip(self.intents)
+                .map(|(intent, count)| Bar {
+                    label: Zeroizing::new(intent_word(intent).to_owned()),
+                    count,
+                    of: None,
+                })
+                .collect();
+            if self.no_intent > 0 {
+                bars.push(Bar {
+                    label: Zeroizing::new("Not said (counted as signing)".into()),
+                    count: self.no_intent,
+                    of: None,
+                });
+            }
+            bars
+        } else {
+            vec![Bar {
+                label: Zeroizing::new(intent_word(Intent::Sign).to_owned()),
+                count: total,
+                of: None,
+            }]
+        };
+        Chart {
+            title: "What people chose".into(),
+            lang: None,
+            note: format!(
+                "All {total} {}.",
+                plural(total, "submission", "submissions")
+            ),
+            bars,
+        }
     }
 }
 
@@ -197,23 +404,16 @@ fn intent_of(submission: &Submission) -> Option<Intent> {
     }
 }
 
-/// The campaign most records were filled in on (the first of those with as many).
-fn main_campaign<'a>(words: &[Option<FormWords<'a>>]) -> Option<FormWords<'a>> {
-    let mut counts: Vec<(FormWords<'a>, usize)> = Vec::new();
-    for w in words.iter().flatten() {
-        match counts
-            .iter_mut()
-            .find(|(seen, _)| seen.campaign().version() == w.campaign().version())
-        {
-            Some((_, count)) => *count += 1,
-            None => counts.push((*w, 1)),
-        }
-    }
-    let most = counts.iter().map(|(_, count)| *count).max()?;
-    counts
-        .into_iter()
+/// The campaign most records were filled in on (the first named of those with as many).
+fn main_campaign<'a>(
+    campaigns: &[(String, usize)],
+    words_of: &impl Fn(&str) -> Option<FormWords<'a>>,
+) -> Option<FormWords<'a>> {
+    let most = campaigns.iter().map(|(_, count)| *count).max()?;
+    campaigns
+        .iter()
         .find(|(_, count)| *count == most)
-        .map(|(w, _)| w)
+        .and_then(|(version, _)| words_of(version))
 }
 
 /// What a chart or list is made of.
@@ -236,195 +436,63 @@ struct ChartField<'a> {
     words: Option<FormWords<'a>>,
 }
 
-/// The questions to count: every choice, consent and long text of each campaign — the main one
-/// first, then the others by how many records they have — in the form's order, the testimony
-/// first among the long texts; then those that only records without a campaign file hold.
-fn chart_fields<'a>(
-    records: &[Opened],
-    words: &[Option<FormWords<'a>>],
-    main: Option<FormWords<'a>>,
-) -> Vec<ChartField<'a>> {
-    let mut campaigns: Vec<FormWords<'a>> = main.into_iter().collect();
-    for w in words.iter().flatten() {
-        if !campaigns
-            .iter()
-            .any(|seen| seen.campaign().version() == w.campaign().version())
-        {
-            campaigns.push(*w);
-        }
-    }
-    let mut fields: Vec<ChartField<'a>> = Vec::new();
-    for w in &campaigns {
-        let campaign: &Campaign = w.campaign();
-        let testimony = campaign.testimony().and_then(|name| campaign.field(name));
-        for spec in testimony.into_iter().chain(campaign.fields()) {
-            let kind = match spec.kind {
-                FieldKind::SingleChoice => Kind::Single,
-                FieldKind::MultiChoice => Kind::Multi,
-                FieldKind::Consent => Kind::Consent,
-                FieldKind::LongText => Kind::LongText,
-                FieldKind::ShortText | FieldKind::Email | FieldKind::PostalCode => continue,
-            };
-            if fields.iter().any(|f| f.name == spec.name) {
-                continue;
-            }
-            fields.push(ChartField {
-                name: spec.name.clone(),
-                kind,
-                label: w.label(&spec.name).unwrap_or(&spec.name).to_owned(),
-                lang: Some(w.language().to_owned()),
-                words: Some(*w),
-            });
-        }
-    }
-    for opened in records {
-        for field in opened.submission.expose_fields() {
-            let kind = match field.expose_value() {
-                FieldValue::Choice(_) if field.name() != INTENT_FIELD => Kind::Single,
-                FieldValue::Choices(_) => Kind::Multi,
-                FieldValue::Consent(_) => Kind::Consent,
-                // Without its campaign, a text could be a name as well as a testimony.
-                FieldValue::Choice(_) | FieldValue::Text(_) => continue,
-            };
-            if fields.iter().any(|f| f.name == field.name()) {
-                continue;
-            }
-            fields.push(ChartField {
-                name: field.name().to_owned(),
-                kind,
-                label: field.name().to_owned(),
-                lang: None,
-                words: None,
-            });
-        }
-    }
-    fields
-}
-
-/// Whether the record was asked the question `name`: it holds the field, and its campaign asks
-/// it of people who chose what this person chose.
-fn was_asked(
-    submission: &Submission,
-    intent: Option<Intent>,
-    words: Option<FormWords<'_>>,
-    name: &str,
-) -> bool {
-    if submission.expose_field(name).is_none() {
-        return false;
-    }
+/// Whether a record that chose `intent` and reads in `words` was asked the question `name`
+/// (which it holds): its campaign asks it of people who chose what this person chose.
+fn was_asked(intent: Option<Intent>, words: Option<FormWords<'_>>, name: &str) -> bool {
     let asked = words
         .and_then(|w| w.field(name))
         .map_or(Asked::Everyone, |spec| spec.asked);
     intent.is_none_or(|intent| asked.includes(intent))
 }
 
-/// Submissions by what people chose to do; a single "Sign" bar when no record says.
-fn totals_chart(total: usize, intents: &[Option<Intent>], main: Option<FormWords<'_>>) -> Chart {
-    let any_intent = intents.iter().any(Option::is_some)
-        || main.is_some_and(|w| w.campaign().testimony().is_some());
-    let bars = if any_intent {
-        let mut bars: Vec<Bar> = Intent::ALL
-            .into_iter()
-            .map(|intent| Bar {
-                label: Zeroizing::new(intent_word(intent).to_owned()),
-                count: intents.iter().filter(|i| **i == Some(intent)).count(),
-                of: None,
-            })
-            .collect();
-        let unknown = intents.iter().filter(|i| i.is_none()).count();
-        if unknown > 0 {
-            bars.push(Bar {
-                label: Zeroizing::new("Not said (counted as signing)".into()),
-                count: unknown,
-                of: None,
-            });
-        }
-        bars
-    } else {
-        vec![Bar {
-            label: Zeroizing::new(intent_word(Intent::Sign).to_owned()),
-            count: total,
-            of: None,
-        }]
-    };
-    Chart {
-        title: "What people chose".into(),
-        lang: None,
-        note: format!(
-            "All {total} {}.",
-            plural(total, "submission", "submissions")
-        ),
-        bars,
-    }
-}
-
-/// One choice question: a bar per option (the main campaign's order and words; options only
-/// other versions have after them), and "No answer" (one choice) or "None ticked" (several)
-/// for those asked who left it blank.
-fn choice_chart(
-    field: &ChartField<'_>,
-    records: &[Opened],
-    words: &[Option<FormWords<'_>>],
-    asked: &[usize],
-) -> Chart {
+/// One choice question: a bar per option (the chart's campaign's order and words; values that
+/// campaign does not have after them, in order of appearance), and "No answer" (one choice) or
+/// "None ticked" (several) for those asked who left it blank.
+fn choice_chart(field: &ChartField<'_>, counts: &NameCounts) -> Chart {
     let mut bars: Vec<Bar> = Vec::new();
-    // Each value seen and its bar; borrowed from the campaign and the records, never copied.
-    let mut by_value: Vec<(&str, usize)> = Vec::new();
-    if let Some(spec) = field.words.and_then(|w| w.field(&field.name)) {
-        for option in &spec.options {
-            let label = field
-                .words
-                .and_then(|w| w.option_label(&field.name, &option.value))
-                .unwrap_or(&option.label);
-            by_value.push((&option.value, bars.len()));
-            bars.push(Bar {
-                label: Zeroizing::new(label.to_owned()),
-                count: 0,
-                of: None,
-            });
-        }
-    }
-    let mut blank = 0;
-    for &index in asked {
-        let own_words = words.get(index).copied().flatten();
-        let values: &[String] = match records[index].submission.expose_field(&field.name) {
-            Some(FieldValue::Choice(value)) if value.is_empty() => &[],
-            Some(FieldValue::Choice(value)) => std::slice::from_ref(value),
-            Some(FieldValue::Choices(values)) => values,
-            _ => &[],
-        };
-        if values.is_empty() {
-            blank += 1;
-        }
-        for value in values {
-            let known = by_value.iter().find(|(seen, _)| *seen == value.as_str());
-            let at = match known {
-                Some(&(_, at)) => at,
-                None => {
-                    let label = own_words
-                        .and_then(|w| w.option_label(&field.name, value))
-                        .unwrap_or(value);
-                    bars.push(Bar {
-                        label: Zeroizing::new(label.to_owned()),
-                        count: 0,
-                        of: None,
-                    });
-                    by_value.push((value, bars.len() - 1));
-                    bars.len() - 1
-                }
-            };
-            bars[at].count += 1;
-        }
-    }
-    let several = field.kind == Kind::Multi;
-    if blank > 0 {
+    let count_of = |value: &str| {
+        counts
+            .values
+            .iter()
+            .find(|(seen, _, _)| seen.as_str() == value)
+            .map_or(0, |(_, _, count)| *count)
+    };
+    let options = field
+        .words
+        .and_then(|w| w.field(&field.name))
+        .map_or(&[][..], |spec| &spec.options[..]);
+    for (at, option) in options.iter().enumerate() {
+        let label = field
+            .words
+            .and_then(|w| w.option_label(&field.name, &option.value))
+            .unwrap_or(&option.label);
+        // A value the campaign lists twice is counted under the first.
+        let first = options[..at].iter().all(|o| o.value != option.value);
         bars.push(Bar {
-            label: Zeroizing::new(if several { "None ticked" } else { "No answer" }.into()),
-            count: blank,
+            label: Zeroizing::new(label.to_owned()),
+            count: if first { count_of(&option.value) } else { 0 },
             of: None,
         });
     }
-    let n = asked.len();
+    for (value, label, count) in &counts.values {
+        if options.iter().any(|option| option.value == value.as_str()) {
+            continue;
+        }
+        bars.push(Bar {
+            label: label.clone(),
+            count: *count,
+            of: None,
+        });
+    }
+    let several = field.kind == Kind::Multi;
+    if counts.blank > 0 {
+        bars.push(Bar {
+            label: Zeroizing::new(if several { "None ticked" } else { "No answer" }.into()),
+            count: counts.blank,
+            of: None,
+        });
+    }
+    let n = counts.asked;
     Chart {
         title: field.label.clone(),
         lang: field.lang.clone(),
@@ -448,11 +516,7 @@ fn choice_chart(
 const MAX_DAYS_IN_A_ROW: i64 = 92;
 
 /// Submissions per day, in order.
-fn days_chart(records: &[Opened], first_last: Option<(Day, Day)>) -> Chart {
-    let mut per_day: BTreeMap<Day, usize> = BTreeMap::new();
-    for opened in records {
-        *per_day.entry(opened.submission.received()).or_default() += 1;
-    }
+fn days_chart(mut per_day: BTreeMap<Day, usize>, first_last: Option<(Day, Day)>) -> Chart {
     if let Some((first, last)) = first_last {
         let (start, end) = (days_since_epoch(first), days_since_epoch(last));
         if end - start < MAX_DAYS_IN_A_ROW {
@@ -489,8 +553,9 @@ fn days_since_epoch(day: Day) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The record's answer to the long text `name`, unless it is blank.
-fn testimony_text<'s>(submission: &'s Submission, name: &str) -> Option<&'s str> {
+/// The record's answer to the text `name`, unless it is blank: a testimony, if `name` is a long
+/// text question.
+pub fn testimony_text<'s>(submission: &'s Submission, name: &str) -> Option<&'s str> {
     match submission.expose_field(name) {
         Some(FieldValue::Text(text)) if !text.trim().is_empty() => Some(text),
         _ => None,
@@ -540,27 +605,33 @@ pub fn summary(tally: &Tally<'_>, options: &Options) -> String {
     text
 }
 
-/// The report as one HTML document.
-pub fn html(tally: &Tally<'_>, records: &[Opened], options: &Options) -> io::Result<SecretBuf> {
-    let mut out = SecretBuf::new();
+/// The report as one HTML document, written to `out`. With [`Options::include_testimonies`],
+/// `testimonies(name, out)` writes every record's answer to the long text `name` (each as
+/// [`testimony_block`] writes it), in order; it may empty `out` first, having written it out.
+pub fn html(
+    tally: &Tally<'_>,
+    options: &Options,
+    out: &mut SecretBuf,
+    mut testimonies: impl FnMut(&str, &mut SecretBuf) -> io::Result<()>,
+) -> io::Result<()> {
     let title = tally.main.map(|w| w.title());
     let lang = tally.main.map(|w| w.language());
 
     out.write_all(b"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")?;
     out.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
     out.write_all(b"<meta name=\"referrer\" content=\"no-referrer\">\n<title>")?;
-    push_text(&mut out, &page_title(title), LineFeeds::Escape);
+    push_text(out, &page_title(title), LineFeeds::Escape);
     out.write_all(b"</title>\n<style>\n")?;
     out.write_all(CSS.as_bytes())?;
     out.write_all(b"</style>\n</head>\n<body>\n<main>\n<h1>Report")?;
     if let Some(title) = title {
         out.write_all(b": ")?;
-        open_lang(&mut out, "span", lang)?;
-        push_text(&mut out, title, LineFeeds::Escape);
+        open_lang(out, "span", lang)?;
+        push_text(out, title, LineFeeds::Escape);
         out.write_all(b"</span>")?;
     }
     out.write_all(b"</h1>\n")?;
-    intro(&mut out, tally, options)?;
+    intro(out, tally, options)?;
 
     out.write_all(b"<section aria-labelledby=\"totals\">\n<h2 id=\"totals\">Totals</h2>\n")?;
     out.write_all(b"<dl class=\"totals\">\n")?;
@@ -579,23 +650,23 @@ pub fn html(tally: &Tally<'_>, records: &[Opened], options: &Options) -> io::Res
             writeln!(out, "<section aria-labelledby=\"chart-{index}-heading\">")?;
         }
         write!(out, "<{heading} id=\"chart-{index}-heading\"")?;
-        lang_attribute(&mut out, chart.lang.as_deref())?;
+        lang_attribute(out, chart.lang.as_deref())?;
         out.write_all(b">")?;
-        push_text(&mut out, &chart.title, LineFeeds::Escape);
+        push_text(out, &chart.title, LineFeeds::Escape);
         writeln!(out, "</{heading}>")?;
         out.write_all(b"<p class=\"note\">")?;
-        push_text(&mut out, &chart.note, LineFeeds::Escape);
+        push_text(out, &chart.note, LineFeeds::Escape);
         out.write_all(b"</p>\n")?;
-        svg_chart(&mut out, index, chart)?;
+        svg_chart(out, index, chart)?;
         out.write_all(b"</section>\n")?;
     }
-    testimonies(&mut out, tally, records, options)?;
+    testimonies_section(out, tally, options, &mut testimonies)?;
     out.write_all(
         b"</main>\n<footer><p>Made on an organizer's computer by <code>sealform-keytool report</code>. \
           It holds what people entrusted to the organizers: keep it on an encrypted disk, share it \
           only with those who need it, and delete it when done.</p></footer>\n</body>\n</html>\n",
     )?;
-    Ok(out)
+    Ok(())
 }
 
 /// The document's title.
@@ -649,11 +720,11 @@ fn intro(out: &mut SecretBuf, tally: &Tally<'_>, options: &Options) -> io::Resul
 }
 
 /// The testimonies, or only how many there are.
-fn testimonies(
+fn testimonies_section(
     out: &mut SecretBuf,
     tally: &Tally<'_>,
-    records: &[Opened],
     options: &Options,
+    testimonies: &mut impl FnMut(&str, &mut SecretBuf) -> io::Result<()>,
 ) -> io::Result<()> {
     if tally.testimonies.is_empty() {
         return Ok(());
@@ -675,18 +746,18 @@ fn testimonies(
             )?;
         }
         out.write_all(b".</p>\n")?;
-        if !options.include_testimonies {
-            continue;
-        }
-        for opened in records {
-            if let Some(text) = testimony_text(&opened.submission, &question.name) {
-                out.write_all(b"<blockquote class=\"testimony\" dir=\"auto\">")?;
-                push_text(out, text, LineFeeds::Keep);
-                out.write_all(b"</blockquote>\n")?;
-            }
+        if options.include_testimonies {
+            testimonies(&question.name, out)?;
         }
     }
     out.write_all(b"</section>\n")
+}
+
+/// One testimony, as the report shows it: in a block of its own, its direction its own.
+pub fn testimony_block(out: &mut SecretBuf, text: &str) {
+    out.extend(b"<blockquote class=\"testimony\" dir=\"auto\">");
+    push_text(out, text, LineFeeds::Keep);
+    out.extend(b"</blockquote>\n");
 }
 
 /// Width of a chart, in SVG units; the widest bar; the height of one row (label above its bar).

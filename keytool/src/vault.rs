@@ -30,7 +30,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use seal::{Day, RecordId};
@@ -122,57 +122,21 @@ impl Vault {
     }
 
     fn load(root: &Path) -> Result<Self, Error> {
-        let index_path = root.join(INDEX);
         let mut index = BTreeMap::new();
-        for (number, fields) in read_lines(&index_path)? {
-            let [id, sha256, server] = fields;
-            let bad = |what: &str| Error::InvalidVault {
-                path: index_path.clone(),
-                reason: format!("line {number}: {what}"),
-            };
-            let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
-            let sha256 = sha256
-                .parse()
-                .map_err(|_| bad("the hash is not a SHA-256"))?;
-            if server.is_empty() {
-                return Err(bad("the server is missing"));
-            }
-            index.insert(id, Indexed { sha256, server });
-        }
-        let withdrawn_path = root.join(WITHDRAWN);
-        let mut withdrawn = BTreeMap::new();
-        for (number, fields) in read_lines(&withdrawn_path)? {
-            let [id, receipt, day] = fields;
-            let bad = |what: &str| Error::InvalidVault {
-                path: withdrawn_path.clone(),
-                reason: format!("line {number}: {what}"),
-            };
-            let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
-            let receipt_sha256 = receipt
-                .parse()
-                .map_err(|_| bad("the receipt hash is not a SHA-256"))?;
-            let day = day.parse().map_err(|_| bad("the day is not YYYY-MM-DD"))?;
-            withdrawn.insert(
+        each_indexed(root, |id, sha256, server| {
+            index.insert(
                 id,
-                Withdrawn {
-                    receipt_sha256,
-                    day,
+                Indexed {
+                    sha256,
+                    server: server.to_owned(),
                 },
             );
-        }
-        let resealed_path = root.join(RESEALED);
+        })?;
+        let withdrawn = read_withdrawn(root)?;
         let mut resealed = BTreeMap::new();
-        for (number, [id, sha256, _recipients]) in read_lines(&resealed_path)? {
-            let bad = |what: &str| Error::InvalidVault {
-                path: resealed_path.clone(),
-                reason: format!("line {number}: {what}"),
-            };
-            let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
-            let sha256 = sha256
-                .parse()
-                .map_err(|_| bad("the hash is not a SHA-256"))?;
+        each_resealed(root, |id, sha256| {
             resealed.insert(id, sha256);
-        }
+        })?;
         Ok(Self {
             root: root.to_owned(),
             index,
@@ -286,26 +250,7 @@ impl Vault {
 
     /// The campaign file of `version`, if the vault has it and it still hashes to its name.
     pub fn campaign(&self, version: Sha256Hex) -> Result<Option<String>, Error> {
-        let path = self.root.join(CAMPAIGNS).join(format!("{version}.toml"));
-        let bytes = match input::read_regular_file(&path, MAX_CAMPAIGN_BYTES, "campaign file") {
-            Ok(bytes) => bytes,
-            Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => {
-                return Ok(None);
-            }
-            Err(err) => return Err(err),
-        };
-        if Sha256Hex::of(&bytes) != version {
-            return Err(Error::InvalidVault {
-                path,
-                reason: "its SHA-256 is not its name".to_owned(),
-            });
-        }
-        String::from_utf8(bytes.to_vec())
-            .map(Some)
-            .map_err(|_| Error::InvalidVault {
-                path,
-                reason: "it is not UTF-8 text".to_owned(),
-            })
+        campaign_file(&self.root, version)
     }
 
     /// Honours a withdrawal of record `id`: its `withdrawn.tsv` line first, durably, then the
@@ -362,6 +307,134 @@ impl Vault {
         }
         sync_folder(&self.root.join(RECORDS))
     }
+}
+
+/// A vault opened only to read its records, as `decrypt --vault` and `report` do: its folder,
+/// its withdrawals and its campaign files. `index.tsv` and `resealed.tsv` are checked line by
+/// line as [`Vault::open`] checks them, but not kept: they hold a line per record, and reading
+/// records needs neither, so memory does not grow with the vault.
+#[derive(Debug)]
+pub struct VaultToRead {
+    root: PathBuf,
+    withdrawn: BTreeMap<RecordId, Withdrawn>,
+}
+
+impl VaultToRead {
+    /// Opens the existing vault at `root` to read its records.
+    pub fn open(root: &Path) -> Result<Self, Error> {
+        check_folder(root)?;
+        each_indexed(root, |_, _, _| {})?;
+        let withdrawn = read_withdrawn(root)?;
+        each_resealed(root, |_, _| {})?;
+        Ok(Self {
+            root: root.to_owned(),
+            withdrawn,
+        })
+    }
+
+    /// The vault's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The withdrawals honoured, by record id.
+    pub fn withdrawn(&self) -> &BTreeMap<RecordId, Withdrawn> {
+        &self.withdrawn
+    }
+
+    /// The campaign file of `version`, if the vault has it and it still hashes to its name.
+    pub fn campaign(&self, version: Sha256Hex) -> Result<Option<String>, Error> {
+        campaign_file(&self.root, version)
+    }
+}
+
+/// Calls `each` with every line of `index.tsv` in `root`: a record's id, its hash as pulled, and
+/// the server.
+fn each_indexed(root: &Path, mut each: impl FnMut(RecordId, Sha256Hex, &str)) -> Result<(), Error> {
+    let path = root.join(INDEX);
+    read_lines(&path, |number, [id, sha256, server]| {
+        let bad = |what: &str| Error::InvalidVault {
+            path: path.clone(),
+            reason: format!("line {number}: {what}"),
+        };
+        let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
+        let sha256 = sha256
+            .parse()
+            .map_err(|_| bad("the hash is not a SHA-256"))?;
+        if server.is_empty() {
+            return Err(bad("the server is missing"));
+        }
+        each(id, sha256, server);
+        Ok(())
+    })
+}
+
+/// The withdrawals `withdrawn.tsv` in `root` lists.
+fn read_withdrawn(root: &Path) -> Result<BTreeMap<RecordId, Withdrawn>, Error> {
+    let path = root.join(WITHDRAWN);
+    let mut withdrawn = BTreeMap::new();
+    read_lines(&path, |number, [id, receipt, day]| {
+        let bad = |what: &str| Error::InvalidVault {
+            path: path.clone(),
+            reason: format!("line {number}: {what}"),
+        };
+        let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
+        let receipt_sha256 = receipt
+            .parse()
+            .map_err(|_| bad("the receipt hash is not a SHA-256"))?;
+        let day = day.parse().map_err(|_| bad("the day is not YYYY-MM-DD"))?;
+        withdrawn.insert(
+            id,
+            Withdrawn {
+                receipt_sha256,
+                day,
+            },
+        );
+        Ok(())
+    })?;
+    Ok(withdrawn)
+}
+
+/// Calls `each` with every line of `resealed.tsv` in `root` (the last line of an id wins).
+fn each_resealed(root: &Path, mut each: impl FnMut(RecordId, Sha256Hex)) -> Result<(), Error> {
+    let path = root.join(RESEALED);
+    read_lines(&path, |number, [id, sha256, _recipients]| {
+        let bad = |what: &str| Error::InvalidVault {
+            path: path.clone(),
+            reason: format!("line {number}: {what}"),
+        };
+        let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
+        let sha256 = sha256
+            .parse()
+            .map_err(|_| bad("the hash is not a SHA-256"))?;
+        each(id, sha256);
+        Ok(())
+    })
+}
+
+/// The campaign file of `version` in the vault at `root`, if it has it and it still hashes to
+/// its name.
+fn campaign_file(root: &Path, version: Sha256Hex) -> Result<Option<String>, Error> {
+    let path = root.join(CAMPAIGNS).join(format!("{version}.toml"));
+    let bytes = match input::read_regular_file(&path, MAX_CAMPAIGN_BYTES, "campaign file") {
+        Ok(bytes) => bytes,
+        Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => {
+            return Ok(None);
+        }
+        Err(err) => return Err(err),
+    };
+    if Sha256Hex::of(&bytes) != version {
+        return Err(Error::InvalidVault {
+            path,
+            reason: "its SHA-256 is not its name".to_owned(),
+        });
+    }
+    String::from_utf8(bytes.to_vec())
+        .map(Some)
+        .map_err(|_| Error::InvalidVault {
+            path,
+            reason: "it is not UTF-8 text".to_owned(),
+        })
 }
 
 /// Makes `path` as a folder readable by its owner only.
@@ -427,39 +500,84 @@ fn remove_temporary_files(folder: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// The lines of a vault TSV file, with their numbers, each split into three fields; none when
-/// the file does not exist. A last line without its line feed is a half-written append, and is
-/// left out.
-fn read_lines(path: &Path) -> Result<Vec<(usize, [String; 3])>, Error> {
-    let bytes = match input::read_regular_file(path, MAX_INDEX_BYTES, "vault index") {
-        Ok(bytes) => bytes,
-        Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => {
-            return Ok(Vec::new());
-        }
+/// Calls `each` with the lines of a vault TSV file, with their numbers, each split into three
+/// fields; none when the file does not exist. A last line without its line feed is a
+/// half-written append, and is left out.
+///
+/// The file is read a line at a time, so that a vault of many records takes little memory, and
+/// its problems are reported as if it had been read whole first: a file too large, then one that
+/// is not UTF-8, then a line that does not have three fields, then the first line `each` refuses.
+fn read_lines(
+    path: &Path,
+    mut each: impl FnMut(usize, [&str; 3]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let (file, _) = match input::open_regular_file(path, MAX_INDEX_BYTES, "vault index") {
+        Ok(opened) => opened,
+        Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(err) => return Err(err),
     };
-    let text = std::str::from_utf8(&bytes).map_err(|_| Error::InvalidVault {
+    let invalid = |reason: String| Error::InvalidVault {
         path: path.to_owned(),
-        reason: "it is not UTF-8 text".to_owned(),
-    })?;
-    let complete = match text.rfind('\n') {
-        Some(end) => &text[..=end],
-        None => "",
+        reason,
     };
-    complete
-        .lines()
-        .enumerate()
-        .map(|(i, line)| {
-            let mut fields = line.split('\t').map(str::to_owned);
-            match (fields.next(), fields.next(), fields.next(), fields.next()) {
-                (Some(a), Some(b), Some(c), None) => Ok((i + 1, [a, b, c])),
-                _ => Err(Error::InvalidVault {
-                    path: path.to_owned(),
-                    reason: format!("line {} does not have three tab-separated fields", i + 1),
-                }),
+    // One byte past the limit shows a file that grew past it since it was checked.
+    let mut reader = BufReader::new(file.take(MAX_INDEX_BYTES + 1));
+    let mut line = Vec::new();
+    let (mut number, mut read) = (0, 0);
+    let (mut not_utf8, mut wrong_shape, mut refused) = (false, None, None);
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|err| Error::Read {
+                path: path.to_owned(),
+                err,
+            })?;
+        if n == 0 {
+            break;
+        }
+        read += n;
+        let Ok(text) = std::str::from_utf8(&line) else {
+            not_utf8 = true;
+            continue;
+        };
+        let Some(text) = text.strip_suffix('\n') else {
+            // The half-written last line.
+            break;
+        };
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        number += 1;
+        if not_utf8 || wrong_shape.is_some() {
+            continue;
+        }
+        let mut fields = text.split('\t');
+        match (fields.next(), fields.next(), fields.next(), fields.next()) {
+            (Some(a), Some(b), Some(c), None) => {
+                if refused.is_none() {
+                    refused = each(number, [a, b, c]).err();
+                }
             }
-        })
-        .collect()
+            _ => {
+                wrong_shape = Some(invalid(format!(
+                    "line {number} does not have three tab-separated fields"
+                )));
+            }
+        }
+    }
+    if u64::try_from(read).is_ok_and(|read| read > MAX_INDEX_BYTES) {
+        return Err(Error::TooLarge {
+            path: path.to_owned(),
+            what: "vault index",
+            limit: MAX_INDEX_BYTES,
+        });
+    }
+    if not_utf8 {
+        return Err(invalid("it is not UTF-8 text".to_owned()));
+    }
+    match wrong_shape.or(refused) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
 }
 
 /// Cuts off a last line without its line feed (an append a crash interrupted), so that the next
@@ -671,6 +789,62 @@ mod tests {
         fs::write(dir.path().join(INDEX), "../etc/passwd\tx\ty\n").unwrap();
         let err = Vault::open(dir.path()).unwrap_err().to_string();
         assert!(err.contains("line 1: the id is not a record id"), "{err}");
+    }
+
+    /// Lines are read one at a time, and problems reported as if the file had been read whole:
+    /// too large, not UTF-8, a line without three fields, then the first line refused; and a
+    /// vault opened only to read its records checks the same, with the same words.
+    #[test]
+    fn vault_files_are_read_line_by_line_with_problems_in_a_fixed_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = |n: u8| format!("{}\t{}\ts\n", id(n), Sha256Hex::of(&[n]));
+        let refused = format!("{}{}x\ty\tz\n{}", line(1), line(2), line(3));
+        let cases = [
+            (refused.clone(), Some("line 3: the id is not a record id")),
+            (
+                format!("{refused}{}\tonly two\n", id(4)),
+                Some("line 5 does not have three tab-separated fields"),
+            ),
+            (format!("{}{}\r\n", line(1), line(2).trim_end()), None),
+            (format!("{}{}half-writ", line(1), line(2)), None),
+        ];
+        for (text, problem) in cases {
+            fs::write(dir.path().join(INDEX), text.as_bytes()).unwrap();
+            for opened in [
+                Vault::open(dir.path()).map(|vault| vault.indexed().len()),
+                VaultToRead::open(dir.path()).map(|_| 2),
+            ] {
+                match (opened, problem) {
+                    (Ok(records), None) => assert_eq!(records, 2),
+                    (Err(err), Some(problem)) => {
+                        assert!(err.to_string().contains(problem), "{err}");
+                    }
+                    (other, _) => panic!("{text:?}: {other:?}"),
+                }
+            }
+        }
+        let mut not_utf8 = refused.into_bytes();
+        not_utf8.extend(b"\t\n\xff\xfe half-written");
+        fs::write(dir.path().join(INDEX), &not_utf8).unwrap();
+        for err in [
+            Vault::open(dir.path()).unwrap_err(),
+            VaultToRead::open(dir.path()).unwrap_err(),
+        ] {
+            assert!(err.to_string().contains("it is not UTF-8 text"), "{err}");
+        }
+
+        fs::write(dir.path().join(INDEX), line(1)).unwrap();
+        fs::write(
+            dir.path().join(WITHDRAWN),
+            format!("{}\t{}\t2026-11-29\n", id(1), Sha256Hex::of(b"r")),
+        )
+        .unwrap();
+        let reading = VaultToRead::open(dir.path()).unwrap();
+        assert_eq!(
+            reading.withdrawn(),
+            Vault::open(dir.path()).unwrap().withdrawn()
+        );
+        assert_eq!(reading.root(), dir.path());
     }
 
     #[cfg(unix)]

@@ -9,15 +9,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use seal::Submission;
 use sealform_campaign::Campaign;
 
 use crate::client::Sha256Hex;
 use crate::escape::ShownPath;
-use crate::export::Opened;
-use crate::vault::{CAMPAIGNS, Vault};
+use crate::vault::{CAMPAIGNS, VaultToRead};
 use crate::words::FormWords;
 
-/// The campaign files a set of records names, each read and checked once.
+/// The campaign files records name, each read and checked once, when a record first names it.
 #[derive(Debug, Default)]
 pub struct CampaignFiles {
     /// By version: the campaign, or why its file cannot be used (`None`: there is none).
@@ -25,19 +25,12 @@ pub struct CampaignFiles {
 }
 
 impl CampaignFiles {
-    /// Reads `campaigns/<version>.toml` of `vault` for every version `records` name.
-    pub fn load(vault: &Vault, records: &[Opened]) -> Self {
-        let mut files = Self::default();
-        for opened in records {
-            let Some(version) = opened.submission.campaign_version() else {
-                continue;
-            };
-            if !files.versions.contains_key(version) {
-                let loaded = load_version(vault, version);
-                files.versions.insert(version.to_owned(), loaded);
-            }
+    /// Reads `campaigns/<version>.toml` of `vault`, unless it was read already.
+    pub fn load(&mut self, vault: &VaultToRead, version: &str) {
+        if !self.versions.contains_key(version) {
+            let loaded = load_version(vault, version);
+            self.versions.insert(version.to_owned(), loaded);
         }
-        files
     }
 
     /// The campaign of `version`, when the vault holds a usable file for it.
@@ -64,7 +57,7 @@ impl CampaignFiles {
 
 /// `campaigns/<version>.toml`: `None` when there is no such file, else the campaign or why it
 /// cannot be used.
-fn load_version(vault: &Vault, version: &str) -> Option<Result<Campaign, String>> {
+fn load_version(vault: &VaultToRead, version: &str) -> Option<Result<Campaign, String>> {
     // Records are checked to name a SHA-256 in lowercase hex when opened; parsed again here,
     // since the version becomes a file name.
     let sha256: Sha256Hex = version.parse().ok()?;
@@ -76,56 +69,102 @@ fn load_version(vault: &Vault, version: &str) -> Option<Result<Campaign, String>
     Some(Campaign::from_toml(&ShownPath(&path).to_string(), &text).map_err(|err| err.to_string()))
 }
 
-/// How each record of a vault reads: its campaign's words, in the language asked for.
+/// How the records of a vault read, learnt one record at a time, in order: the campaign each
+/// names (its file read when first named), in the language asked for, and what to warn about.
 #[derive(Debug)]
-pub struct Wording<'a> {
-    /// Per record, in order: the words of its form, or `None` when its campaign file is missing.
-    pub words: Vec<Option<FormWords<'a>>>,
-    /// What to tell the organizer (each a line, without `warning: `).
-    pub warnings: Vec<String>,
+pub struct Wording {
+    language: Option<String>,
+    campaigns: CampaignFiles,
+    /// The versions with a usable campaign file, in the order records first named them.
+    in_order: Vec<String>,
+    /// Warnings for campaigns without the language asked for, in the same order.
+    untranslated: Vec<String>,
+    untranslated_versions: BTreeSet<String>,
+    missing: usize,
+    unusable: usize,
+    unversioned: usize,
 }
 
-/// The words each of `records` is shown in, from `campaigns`, in `language` where the campaign is
-/// translated into it; with a warning for every campaign without that language, every campaign
-/// file that cannot be used, and the records left showing codes.
-pub fn wording<'a>(
-    vault: &Path,
-    records: &[Opened],
-    campaigns: &'a CampaignFiles,
-    language: Option<&str>,
-) -> Wording<'a> {
-    let mut warnings: Vec<String> = campaigns.problems().map(str::to_owned).collect();
-    let mut untranslated = BTreeSet::new();
-    let (mut missing, mut unusable, mut unversioned) = (0, 0, 0);
-    let words = records
-        .iter()
-        .map(|opened| {
-            let version = opened.submission.campaign_version();
-            let Some(campaign) = campaigns.get(version) else {
-                match version {
-                    Some(version) if campaigns.is_unusable(version) => unusable += 1,
-                    Some(_) => missing += 1,
-                    None => unversioned += 1,
-                }
-                return None;
-            };
-            if let Some(tag) = language
-                && !FormWords::speaks(campaign, tag)
-                && untranslated.insert(campaign.version())
-            {
-                warnings.push(format!(
-                    "campaign \"{}\" (version {}) has no translation into \"{tag}\": its \
-                     questions are shown as first written ({})",
-                    campaign.id(),
-                    &campaign.version()[..12],
-                    campaign.language()
-                ));
+impl Wording {
+    /// Nothing learnt yet; campaigns to be shown in `language` where they have it.
+    pub fn new(language: Option<&str>) -> Self {
+        Self {
+            language: language.map(str::to_owned),
+            campaigns: CampaignFiles::default(),
+            in_order: Vec::new(),
+            untranslated: Vec::new(),
+            untranslated_versions: BTreeSet::new(),
+            missing: 0,
+            unusable: 0,
+            unversioned: 0,
+        }
+    }
+
+    /// The words `submission` reads in: its campaign's (read from `vault` if it is the first
+    /// record to name it), or `None` when its campaign file is missing or unusable, in which
+    /// case it is counted for the warning.
+    pub fn words_for(
+        &mut self,
+        vault: &VaultToRead,
+        submission: &Submission,
+    ) -> Option<FormWords<'_>> {
+        let version = submission.campaign_version();
+        if let Some(version) = version {
+            self.campaigns.load(vault, version);
+        }
+        let Some(campaign) = self.campaigns.get(version) else {
+            match version {
+                Some(version) if self.campaigns.is_unusable(version) => self.unusable += 1,
+                Some(_) => self.missing += 1,
+                None => self.unversioned += 1,
             }
-            Some(FormWords::new(campaign, language))
-        })
-        .collect();
-    let codes = missing + unusable + unversioned;
-    if codes > 0 {
+            return None;
+        };
+        if !self.in_order.iter().any(|seen| seen == campaign.version()) {
+            self.in_order.push(campaign.version().to_owned());
+        }
+        if let Some(tag) = self.language.as_deref()
+            && !FormWords::speaks(campaign, tag)
+            && self
+                .untranslated_versions
+                .insert(campaign.version().to_owned())
+        {
+            self.untranslated.push(format!(
+                "campaign \"{}\" (version {}) has no translation into \"{tag}\": its \
+                 questions are shown as first written ({})",
+                campaign.id(),
+                &campaign.version()[..12],
+                campaign.language()
+            ));
+        }
+        Some(FormWords::new(campaign, self.language.as_deref()))
+    }
+
+    /// The words of campaign `version`, if a record named it and its file is usable.
+    pub fn words_of(&self, version: &str) -> Option<FormWords<'_>> {
+        self.campaigns
+            .get(Some(version))
+            .map(|campaign| FormWords::new(campaign, self.language.as_deref()))
+    }
+
+    /// The question `name`, as the first campaign (in the records' order) that asks it words it.
+    pub fn label(&self, name: &str) -> Option<&str> {
+        self.in_order
+            .iter()
+            .find_map(|version| self.words_of(version)?.label(name))
+    }
+
+    /// What to tell the organizer (each a line, without `warning: `), about the vault at
+    /// `vault`: every campaign file that cannot be used, every campaign without the language
+    /// asked for, and the records left showing codes.
+    pub fn warnings(&self, vault: &Path) -> Vec<String> {
+        let mut warnings: Vec<String> = self.campaigns.problems().map(str::to_owned).collect();
+        warnings.extend(self.untranslated.iter().cloned());
+        let (missing, unusable, unversioned) = (self.missing, self.unusable, self.unversioned);
+        let codes = missing + unusable + unversioned;
+        if codes == 0 {
+            return warnings;
+        }
         let mut why = Vec::new();
         if missing > 0 {
             why.push(format!(
@@ -175,6 +214,6 @@ pub fn wording<'a>(
             ));
         }
         warnings.push(warning);
+        warnings
     }
-    Wording { words, warnings }
 }

@@ -614,6 +614,88 @@ fn csv_guards_formulas_and_keeps_multiline_and_unicode_values() {
     }
 }
 
+/// More rows than wait in memory: they wait, sealed, in a temporary file that no name reaches
+/// (none is left in the folder), and come out as an export made at once would: in order, every
+/// row with a cell for the column the last record brought. A folder that cannot hold that file is
+/// named, with what to do.
+#[test]
+fn a_large_csv_export_waits_for_its_header_sealed_and_names_a_folder_that_cannot_hold_it() {
+    let dir = tmp();
+    with_key_1(dir.path());
+    let export = dir.path().join("export");
+    fs::create_dir(&export).unwrap();
+    let testimony = "They came at night — ночью, 夜里, \"again\".\n".repeat(150);
+    let count = 700;
+    for n in 0..count {
+        let mut fields = vec![
+            ("name", text(&format!("Signer {n}"))),
+            ("testimony", text(&testimony)),
+        ];
+        if n + 1 == count {
+            fields.push(("late", text("only the last record has this")));
+        }
+        let record = submission("open-letter", "en", "2026-11-28", fields);
+        write(
+            &export.join(format!("{n:032x}.age")),
+            seal_to(&record, PUBLIC_1),
+        );
+    }
+    let spool = dir.path().join("spool");
+    fs::create_dir(&spool).unwrap();
+
+    let out = run(
+        dir.path(),
+        keytool(dir.path(), &["decrypt", "-i", "key1.txt", "export"]).env("TMPDIR", &spool),
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert!(out.stdout.len() > 5 * 1024 * 1024, "past the memory limit");
+    let body = out.stdout.strip_prefix(BOM).unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec![
+            "record",
+            "campaign",
+            "language",
+            "received",
+            "name",
+            "testimony",
+            "late"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), count);
+    for (n, row) in rows.iter().enumerate() {
+        assert_eq!(row.len(), 7, "row {n}");
+        assert_eq!(&row[0], format!("{n:032x}"));
+        assert_eq!(&row[4], format!("Signer {n}"));
+        assert_eq!(&row[5], testimony);
+        let late = if n + 1 == count {
+            "only the last record has this"
+        } else {
+            ""
+        };
+        assert_eq!(&row[6], late, "row {n}");
+    }
+    assert_eq!(
+        fs::read_dir(&spool).unwrap().count(),
+        0,
+        "nothing left behind"
+    );
+
+    let missing = run(
+        dir.path(),
+        keytool(dir.path(), &["decrypt", "-i", "key1.txt", "export"])
+            .env("TMPDIR", dir.path().join("missing")),
+    );
+    assert_eq!(missing.code, 1);
+    assert_eq!(
+        missing.stderr,
+        "error: could not keep the records read so far in a temporary file in <tmp>/missing: it does not exist\n\
+         they wait there, sealed, until every record is read: make room there, or write to a folder with room (--out; for standard output, set TMPDIR)\n"
+    );
+}
+
 #[test]
 fn decrypt_out_writes_a_private_file_and_refuses_to_overwrite() {
     let dir = tmp();

@@ -1,14 +1,18 @@
 use std::io;
 use std::path::PathBuf;
 
+use seal::Submission;
+
 use crate::Error;
 use crate::escape::{self, LineFeeds, ShownPath};
+use crate::export::{self, SecretBuf};
 use crate::files;
 use crate::passphrase::PassphraseArgs;
 use crate::report::{self, Options};
-use crate::vault_read::{self, CampaignFiles};
+use crate::spool::Spool;
+use crate::vault_read::Wording;
 
-use super::decrypt::{OpenedVault, load_keyring, open_vault, warn};
+use super::decrypt::{Sink, VaultFiles, export_error, list_vault, load_keyring, open_each, warn};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -67,6 +71,10 @@ pub struct Report {
 impl Report {
     /// Opens the vault's records, writes the report, prints a summary, and fails at the end if
     /// any record could not be opened.
+    ///
+    /// Records are opened on every core and counted one by one ([`report::Counter`]), so that
+    /// only a few are in memory at a time; with `--include-testimonies`, each testimony waits,
+    /// sealed, until the charts are written (`Spool`).
     pub fn run(self) -> Result<(), Error> {
         let exists = std::fs::symlink_metadata(&self.out).is_ok();
         if exists && !self.force {
@@ -75,16 +83,27 @@ impl Report {
             });
         }
         let keyring = load_keyring(&self.identities, &self.passphrase)?;
-        let OpenedVault {
+        let VaultFiles {
             vault,
-            batch,
+            files,
+            problems,
             withdrawn,
-        } = open_vault(&keyring, &self.vault)?;
-        let campaigns = CampaignFiles::load(&vault, &batch.opened);
-        let wording =
-            vault_read::wording(&self.vault, &batch.opened, &campaigns, self.lang.as_deref());
-        for warning in &wording.warnings {
-            warn(warning);
+        } = list_vault(&self.vault)?;
+        let mut wording = Wording::new(self.lang.as_deref());
+        let mut counter = report::Counter::default();
+        let mut testimonies = self
+            .include_testimonies
+            .then(|| Testimonies::new(files::folder_of(&self.out).to_owned()));
+        let batch = open_each(&keyring, &files, problems, |opened| {
+            let words = wording.words_for(&vault, &opened.submission);
+            counter.add(&opened.submission, words);
+            match &mut testimonies {
+                Some(testimonies) => testimonies.add(&opened.submission).map_err(export_error),
+                None => Ok(()),
+            }
+        })?;
+        for warning in wording.warnings(&self.vault) {
+            warn(&warning);
         }
 
         let options = Options {
@@ -92,31 +111,108 @@ impl Report {
             withdrawn,
             failed: batch.failed(),
         };
-        let tally = report::tally(&batch.opened, &wording.words);
-        let html =
-            report::html(&tally, &batch.opened, &options).map_err(|err| Error::Export { err })?;
-        if exists {
-            // Only with --force. `remove_file` takes away a link itself, never what it points to.
-            std::fs::remove_file(&self.out).map_err(|err| Error::Write {
+        let tally = counter.finish(|version| wording.words_of(version));
+        // A file that appeared at --out meanwhile is never replaced without --force.
+        let unwritable = |problem| match problem {
+            Error::OutputExists { .. } => Error::ReportExists {
+                path: self.out.clone(),
+            },
+            Error::Write { err, .. } if err.kind() == io::ErrorKind::AlreadyExists => {
+                Error::ReportExists {
+                    path: self.out.clone(),
+                }
+            }
+            other => other,
+        };
+        // Only with --force does the new file replace one that exists.
+        let mut sink = Sink::file(&self.out, exists).map_err(|err| {
+            unwritable(Error::Write {
                 path: self.out.clone(),
                 err,
-            })?;
-        }
-        files::write_new_private_atomically(&self.out, html.expose()).map_err(|err| {
-            match err.kind() {
-                io::ErrorKind::AlreadyExists => Error::ReportExists {
-                    path: self.out.clone(),
-                },
-                _ => Error::Write {
-                    path: self.out.clone(),
-                    err,
-                },
-            }
+            })
         })?;
+        let mut html = SecretBuf::new();
+        report::html(
+            &tally,
+            &options,
+            &mut html,
+            |name, out| match &mut testimonies {
+                Some(testimonies) => testimonies.write(name, out, &mut sink),
+                None => Ok(()),
+            },
+        )
+        .map_err(|err| sink.take_error().unwrap_or_else(|| export_error(err)))?;
+        sink.drain(&mut html)?;
+        sink.finish().map_err(unwritable)?;
 
         let mut summary = report::summary(&tally, &options);
         summary.push_str(&format!("wrote {}\n", ShownPath(&self.out)));
         super::print_stdout(escape::for_terminal(&summary, LineFeeds::Keep).as_bytes())?;
         batch.outcome(&keyring)
+    }
+}
+
+/// Every record's non-blank texts, each shown as a testimony, waiting in order for the charts
+/// to be written: which texts are testimonies (long text questions) is known only once every
+/// record's campaign is.
+#[derive(Debug)]
+struct Testimonies {
+    /// Field names, by the tag their texts wait under.
+    names: Vec<String>,
+    spool: Spool,
+    block: SecretBuf,
+}
+
+impl Testimonies {
+    fn new(spool_folder: PathBuf) -> Self {
+        Self {
+            names: Vec::new(),
+            spool: Spool::new(spool_folder),
+            block: SecretBuf::new(),
+        }
+    }
+
+    /// Keeps `submission`'s answers to text questions that are not blank.
+    fn add(&mut self, submission: &Submission) -> io::Result<()> {
+        let fields = submission.expose_fields();
+        for (at, field) in fields.iter().enumerate() {
+            let name = field.name();
+            // A name repeated within a record counts by its first value.
+            if fields[..at].iter().any(|earlier| earlier.name() == name) {
+                continue;
+            }
+            let Some(text) = report::testimony_text(submission, name) else {
+                continue;
+            };
+            let tag = match self.names.iter().position(|known| known == name) {
+                Some(tag) => tag,
+                None => {
+                    self.names.push(name.to_owned());
+                    self.names.len() - 1
+                }
+            };
+            self.block.clear();
+            report::testimony_block(&mut self.block, text);
+            let tag = u32::try_from(tag).map_err(|_| io::ErrorKind::InvalidData)?;
+            self.spool.push(tag, self.block.expose())?;
+        }
+        Ok(())
+    }
+
+    /// Appends every answer to `name` to `out`, in order, writing `out` to `sink` as it grows.
+    fn write(&mut self, name: &str, out: &mut SecretBuf, sink: &mut Sink) -> io::Result<()> {
+        let Some(wanted) = self.names.iter().position(|known| known == name) else {
+            return Ok(());
+        };
+        let mut entries = self.spool.entries()?;
+        while let Some(tag) = entries.next_into(&mut self.block)? {
+            if usize::try_from(tag).is_ok_and(|tag| tag == wanted) {
+                out.extend(self.block.expose());
+                if out.expose().len() >= export::DRAIN_AT {
+                    sink.drain_io(out)?;
+                }
+            }
+        }
+        Ok(())
     }
 }
