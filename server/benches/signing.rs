@@ -887,12 +887,20 @@ async fn startup(dir: &Path, keys: &[String], records: usize) {
     );
     // After a crash: the server is killed outright, and the next start recovers sled's log.
     let mut killed = Server::product(&data, keys, &[]);
-    let page = client.get(format!("{}/", killed.base)).send().await.unwrap();
+    let page = client
+        .get(format!("{}/", killed.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     let _ = killed.child.kill();
     let _ = killed.child.wait();
     let server = Server::product(&data, keys, &[]);
-    let page = client.get(format!("{}/", server.base)).send().await.unwrap();
+    let page = client
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     println!(
         "start-up on {records} records after the server was killed (SIGKILL): {:.1?}",
