@@ -59,7 +59,10 @@ pub fn decrypt(
     if !record.starts_with(AGE_MAGIC) && !record.starts_with(ARMOR_BEGIN) {
         return Err(Error::NotAge);
     }
-    let decryptor = Decryptor::new(ArmoredReader::new(record)).map_err(map_header_error)?;
+    // Buffered: age then parses the header once, instead of reading it a few bytes at a time
+    // and parsing it again from its start after each read.
+    let decryptor =
+        Decryptor::new_buffered(ArmoredReader::new(record)).map_err(map_header_error)?;
     let mut reader = decryptor
         .decrypt(identities.iter().copied())
         .map_err(map_header_error)?;
