@@ -351,18 +351,10 @@ impl VaultToRead {
 /// Calls `each` with every line of `index.tsv` in `root`: a record's id, its hash as pulled, and
 /// the server.
 fn each_indexed(root: &Path, mut each: impl FnMut(RecordId, Sha256Hex, &str)) -> Result<(), Error> {
-    let path = root.join(INDEX);
-    read_lines(&path, |number, [id, sha256, server]| {
-        let bad = |what: &str| Error::InvalidVault {
-            path: path.clone(),
-            reason: format!("line {number}: {what}"),
-        };
-        let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
-        let sha256 = sha256
-            .parse()
-            .map_err(|_| bad("the hash is not a SHA-256"))?;
+    read_lines(&root.join(INDEX), |line, [id, sha256, server]| {
+        let (id, sha256) = (line.id(id)?, line.sha256(sha256, "the hash")?);
         if server.is_empty() {
-            return Err(bad("the server is missing"));
+            return Err(line.bad("the server is missing"));
         }
         each(id, sha256, server);
         Ok(())
@@ -371,18 +363,13 @@ fn each_indexed(root: &Path, mut each: impl FnMut(RecordId, Sha256Hex, &str)) ->
 
 /// The withdrawals `withdrawn.tsv` in `root` lists.
 fn read_withdrawn(root: &Path) -> Result<BTreeMap<RecordId, Withdrawn>, Error> {
-    let path = root.join(WITHDRAWN);
     let mut withdrawn = BTreeMap::new();
-    read_lines(&path, |number, [id, receipt, day]| {
-        let bad = |what: &str| Error::InvalidVault {
-            path: path.clone(),
-            reason: format!("line {number}: {what}"),
-        };
-        let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
-        let receipt_sha256 = receipt
+    read_lines(&root.join(WITHDRAWN), |line, [id, receipt, day]| {
+        let id = line.id(id)?;
+        let receipt_sha256 = line.sha256(receipt, "the receipt hash")?;
+        let day = day
             .parse()
-            .map_err(|_| bad("the receipt hash is not a SHA-256"))?;
-        let day = day.parse().map_err(|_| bad("the day is not YYYY-MM-DD"))?;
+            .map_err(|_| line.bad("the day is not YYYY-MM-DD"))?;
         withdrawn.insert(
             id,
             Withdrawn {
@@ -397,17 +384,8 @@ fn read_withdrawn(root: &Path) -> Result<BTreeMap<RecordId, Withdrawn>, Error> {
 
 /// Calls `each` with every line of `resealed.tsv` in `root` (the last line of an id wins).
 fn each_resealed(root: &Path, mut each: impl FnMut(RecordId, Sha256Hex)) -> Result<(), Error> {
-    let path = root.join(RESEALED);
-    read_lines(&path, |number, [id, sha256, _recipients]| {
-        let bad = |what: &str| Error::InvalidVault {
-            path: path.clone(),
-            reason: format!("line {number}: {what}"),
-        };
-        let id: RecordId = id.parse().map_err(|_| bad("the id is not a record id"))?;
-        let sha256 = sha256
-            .parse()
-            .map_err(|_| bad("the hash is not a SHA-256"))?;
-        each(id, sha256);
+    read_lines(&root.join(RESEALED), |line, [id, sha256, _recipients]| {
+        each(line.id(id)?, line.sha256(sha256, "the hash")?);
         Ok(())
     })
 }
@@ -507,9 +485,35 @@ fn remove_temporary_files(folder: &Path) -> Result<(), Error> {
 /// The file is read a line at a time, so that a vault of many records takes little memory, and
 /// its problems are reported as if it had been read whole first: a file too large, then one that
 /// is not UTF-8, then a line that does not have three fields, then the first line `each` refuses.
+/// A line of a vault file, to say what is wrong with it.
+struct VaultLine<'a> {
+    path: &'a Path,
+    number: usize,
+}
+
+impl VaultLine<'_> {
+    fn bad(&self, what: &str) -> Error {
+        Error::InvalidVault {
+            path: self.path.to_owned(),
+            reason: format!("line {}: {what}", self.number),
+        }
+    }
+
+    fn id(&self, text: &str) -> Result<RecordId, Error> {
+        text.parse()
+            .map_err(|_| self.bad("the id is not a record id"))
+    }
+
+    /// `text` as a SHA-256; `what` names it in the error.
+    fn sha256(&self, text: &str, what: &str) -> Result<Sha256Hex, Error> {
+        text.parse()
+            .map_err(|_| self.bad(&format!("{what} is not a SHA-256")))
+    }
+}
+
 fn read_lines(
     path: &Path,
-    mut each: impl FnMut(usize, [&str; 3]) -> Result<(), Error>,
+    mut each: impl FnMut(VaultLine<'_>, [&str; 3]) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let (file, _) = match input::open_regular_file(path, MAX_INDEX_BYTES, "vault index") {
         Ok(opened) => opened,
@@ -554,7 +558,7 @@ fn read_lines(
         match (fields.next(), fields.next(), fields.next(), fields.next()) {
             (Some(a), Some(b), Some(c), None) => {
                 if refused.is_none() {
-                    refused = each(number, [a, b, c]).err();
+                    refused = each(VaultLine { path, number }, [a, b, c]).err();
                 }
             }
             _ => {
