@@ -305,6 +305,25 @@ mod tests {
         assert!(spool.sealed.is_some(), "past the memory limit");
         // Nothing of the file is left in the folder, under any name.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        // And what reached the disk is an age file, with none of the entries' text in it: read
+        // through the one descriptor that still reaches the unlinked file.
+        let spooled: Vec<Vec<u8>> = std::fs::read_dir("/proc/self/fd")
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|fd| {
+                std::fs::read_link(fd.path()).is_ok_and(|target| {
+                    target.starts_with(dir.path())
+                        && target.to_string_lossy().ends_with(" (deleted)")
+                })
+            })
+            .map(|fd| std::fs::read(fd.path()).unwrap())
+            .collect();
+        assert_eq!(spooled.len(), 1, "one unlinked spool file is open");
+        assert!(spooled[0].starts_with(b"age-encryption.org/v1\n"));
+        assert!(
+            !spooled[0].windows(9).any(|w| w == b"testimony"),
+            "no entry's text is on disk in clear"
+        );
         for _ in 0..2 {
             let all = read_all(&mut spool);
             assert_eq!(all.len(), usize::try_from(count).unwrap());

@@ -1034,6 +1034,25 @@ mod tests {
     }
 
     #[test]
+    fn the_key_file_alone_does_not_give_a_forms_receipt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("token.key");
+        let first = TokenKey::load_or_create(&path).unwrap();
+        let second = TokenKey::load_or_create(&path).unwrap();
+        assert!(same_key(&first, &second));
+        let token = first.issue(at(T0));
+        let policy = TokenPolicy::default();
+        let id = second.verify(&token, at(T0 + 5), &policy).unwrap();
+        assert_eq!(first.verify(&token, at(T0 + 5), &policy), Ok(id));
+        assert_eq!(first.receipt_for(&id), first.receipt_for(&id));
+        assert_ne!(
+            first.receipt_for(&id),
+            second.receipt_for(&id),
+            "receipts are keyed with each process's own key, which no file holds"
+        );
+    }
+
+    #[test]
     fn starts_at_the_same_moment_make_one_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("token.key");
