@@ -273,6 +273,22 @@ impl Round {
         self.acknowledged as f64 / self.elapsed.as_secs_f64()
     }
 
+    /// Prints the round as a row under [`print_header`].
+    fn print(&self, label: &str, concurrency: usize) {
+        println!(
+            "{:<34} {:>4} {:>6} {:>4} {:>8.0} {:>8.2?} {:>8.2?} {:>8.2?} {:>8.2?}",
+            label,
+            concurrency,
+            self.acknowledged,
+            self.errors,
+            self.rate(),
+            self.percentile(0.50),
+            self.percentile(0.90),
+            self.percentile(0.99),
+            self.latencies.last().copied().unwrap_or_default(),
+        );
+    }
+
     fn percentile(&self, p: f64) -> Duration {
         if self.latencies.is_empty() {
             return Duration::ZERO;
@@ -482,18 +498,7 @@ async fn measure(label: &str, server: &Server, count: usize) -> Series {
     let mut rounds = Vec::new();
     for concurrency in concurrencies() {
         let round = round(&server.base, concurrency, count, ROUND_TIME_LIMIT).await;
-        println!(
-            "{:<34} {:>4} {:>6} {:>4} {:>8.0} {:>8.2?} {:>8.2?} {:>8.2?} {:>8.2?}",
-            label,
-            concurrency,
-            round.acknowledged,
-            round.errors,
-            round.rate(),
-            round.percentile(0.50),
-            round.percentile(0.90),
-            round.percentile(0.99),
-            round.latencies.last().copied().unwrap_or_default(),
-        );
+        round.print(label, concurrency);
         rounds.push(round);
     }
     let acknowledged: usize = rounds.iter().map(|r| r.acknowledged).sum();
@@ -655,22 +660,11 @@ async fn pages(server: &Server) {
         .pool_max_idle_per_host(32)
         .build()
         .unwrap();
-    let page = client
-        .get(format!("{}/", server.base))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let css = client
-        .get(format!("{}/static/style.css", server.base))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let body_of = |path: &str| {
+        let request = client.get(format!("{}{path}", server.base));
+        async move { request.send().await.unwrap().bytes().await.unwrap() }
+    };
+    let (page, css) = (body_of("/").await, body_of("/static/style.css").await);
     println!(
         "\nletter page: {} bytes + stylesheet {} bytes = {} bytes",
         page.len(),
@@ -740,10 +734,7 @@ async fn soak(server: &Server, length: Duration) {
 /// time. Checks that every acknowledged submission is in one of the two data folders.
 async fn two_instances(dir: &Path, keys: &[String]) {
     if Command::new("caddy").arg("version").output().is_err() {
-        println!(
-            "
-two instances: caddy is not installed, skipped"
-        );
+        println!("\ntwo instances: caddy is not installed, skipped");
         return;
     }
     let key_file = dir.join("token.key");
@@ -787,24 +778,10 @@ two instances: caddy is not installed, skipped"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    println!(
-        "
-two instances behind Caddy (round robin), one shared --token-key-file:"
-    );
+    println!("\ntwo instances behind Caddy (round robin), one shared --token-key-file:");
     print_header();
     let round = round(&base, 32, 4000, ROUND_TIME_LIMIT).await;
-    println!(
-        "{:<34} {:>4} {:>6} {:>4} {:>8.0} {:>8.2?} {:>8.2?} {:>8.2?} {:>8.2?}",
-        "2 x sealform-server + caddy",
-        32,
-        round.acknowledged,
-        round.errors,
-        round.rate(),
-        round.percentile(0.50),
-        round.percentile(0.90),
-        round.percentile(0.99),
-        round.latencies.last().copied().unwrap_or_default(),
-    );
+    round.print("2 x sealform-server + caddy", 32);
     let _ = caddy.kill();
     let _ = caddy.wait();
     first.stop();
