@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use support::{Site, form_token, front_page, tool_available};
+use support::{Site, form_token, front_page, receipt_of, tool_available};
 
 const SIGNERS: usize = 8;
 
@@ -119,9 +119,7 @@ async fn every_withdrawal_right_or_wrong_is_synced_before_its_answer() {
         .text()
         .await
         .unwrap();
-    let marker = "<code id=\"receipt\" class=\"receipt-code\">";
-    let start = thanks.find(marker).expect("a receipt") + marker.len();
-    let receipt = &thanks[start..start + thanks[start..].find('<').unwrap()];
+    let receipt = &receipt_of(&thanks);
     let mut answers = Vec::new();
     for typed in [
         receipt,

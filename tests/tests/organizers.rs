@@ -54,9 +54,7 @@ async fn sign(client: &reqwest::Client, base: &str, name: &str, listed: bool) ->
     let status = response.status();
     let thanks = response.text().await.unwrap();
     assert_eq!(status, 200, "{thanks}");
-    let marker = "<code id=\"receipt\" class=\"receipt-code\">";
-    let start = thanks.find(marker).expect("a receipt on the page") + marker.len();
-    thanks[start..start + thanks[start..].find('<').unwrap()].to_owned()
+    support::receipt_of(&thanks)
 }
 
 #[tokio::test]

@@ -315,6 +315,13 @@ pub fn form_token(html: &str) -> String {
     tag[value..value + tag[value..].find('"').unwrap()].to_string()
 }
 
+/// The withdrawal receipt a thank-you page shows.
+pub fn receipt_of(thanks: &str) -> String {
+    let marker = "<code id=\"receipt\" class=\"receipt-code\">";
+    let start = thanks.find(marker).expect("a receipt on the page") + marker.len();
+    thanks[start..start + thanks[start..].find('<').unwrap()].to_owned()
+}
+
 /// The option values of a choice field, in page order, read from the form page.
 pub fn option_values(html: &str, field: &str) -> Vec<String> {
     let needle = format!("name=\"{field}\"");
