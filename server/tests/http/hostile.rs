@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sealform_server::campaign::{Campaign, FieldKind};
 
-use crate::support::{TestServer, client, encode, fresh_token, raw_exchange};
+use crate::support::{TestServer, client_without_reuse, encode, fresh_token, raw_exchange};
 
 /// A request to send, and the status it must get.
 struct Case {
@@ -88,7 +88,7 @@ fn everything_at_its_limit(token: &str) -> String {
 async fn hostile_requests_get_their_exact_status_and_store_nothing() {
     let body_limit = Campaign::builtin().max_form_bytes();
     let server = TestServer::start_with(|config| config.body_limit = body_limit).await;
-    let client = client();
+    let client = client_without_reuse();
     let token = fresh_token(&client, &server).await;
     let answered = |pairs: &[(&str, &str)]| {
         let mut all = vec![

@@ -164,6 +164,13 @@ pub fn client() -> reqwest::Client {
     client_builder().build().unwrap()
 }
 
+/// A client that opens a new connection for every request. After a hostile request the server
+/// may close its connection just as a pooled client reuses it, which fails the next request
+/// with nothing to do with the server's health.
+pub fn client_without_reuse() -> reqwest::Client {
+    client_builder().pool_max_idle_per_host(0).build().unwrap()
+}
+
 /// A client whose connections come from `local` (e.g. 127.0.0.2).
 pub fn client_from(local: &str) -> reqwest::Client {
     client_builder()
