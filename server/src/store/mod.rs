@@ -3,13 +3,12 @@
 //!
 //! Durability: [`Store::put`] answers only after an `fdatasync` of the file holding the record
 //! has returned. Records go through two threads of the store's own ("group commit"): the
-//! inserter takes every record waiting, writes them all in one sled transaction, and hands
+//! inserter takes every record waiting, writes them all in one atomic sled batch, and hands
 //! their writers to the flusher; the flusher takes every writer waiting, calls sled's blocking
 //! `flush()` once, then `fdatasync`s sled's log file itself, and answers them all. A writer
-//! reaches the flusher only after its record's transaction completed, so the sync that answers
-//! it covers it. While one batch is being synced the next is being inserted. One inserter means
-//! no transaction ever conflicts with another record's, and the signature counter is written
-//! once per batch, not once per record.
+//! reaches the flusher only after its record's batch was applied, so the sync that answers it
+//! covers it. While one batch is being synced the next is being inserted. The signature
+//! counter is written once per batch, not once per record.
 //!
 //! Why the extra call: sled 0.34's `flush()` writes the log with `pwrite` and then, on Linux,
 //! only `sync_file_range`, which neither writes the file's metadata (its new length) nor flushes
@@ -25,14 +24,16 @@
 //! sled 0.34's `flush_async` is avoided on purpose: it has been seen to hang when many tasks
 //! call it at once.
 //!
-//! Atomicity: a batch of records, what is kept beside each and the signature counter are written
-//! in one sled transaction, so a crash leaves either all of them or none.
+//! Atomicity: a batch of records, what is kept beside each and the signature counter are one
+//! `apply_batch` on one tree ([`layout`]), so a crash leaves either all of them or none.
 //!
 //! Beside each record, in clear ([`Beside`]): the fingerprint of its recipients, the week it
 //! arrived (for retention), and, keyed by the hash of the person's withdrawal receipt, its id
 //! and whether it counted as a signature. What organizers and withdrawals do to the store is in
 //! [`organizer`].
 
+mod layout;
+mod migrate;
 mod organizer;
 
 pub use organizer::{Listed, Withdrawal, Withdrawn};
@@ -46,20 +47,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use seal::{EXPORT_INDEX_FILE, ExportIndex, RecipientSetFingerprint, RecordId};
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
 use tokio::sync::oneshot;
 
 use crate::Error;
+use layout::{RECORD_PREFIX, SEALED_TREE, SIGNATURES_KEY, StoredRecord};
 
-const RECORDS_TREE: &str = "records";
-const RECIPIENTS_TREE: &str = "recipients";
-const META_TREE: &str = "meta";
-const WEEKS_TREE: &str = "weeks";
-const RECEIPTS_TREE: &str = "receipts";
 const WITHDRAWALS_TREE: &str = "withdrawals";
 const SIGNATORIES_TREE: &str = "signatories";
-const SIGNATURES_KEY: &[u8] = b"signatures";
 /// sled's log file inside the data folder.
 const LOG_FILE: &str = "db";
 
@@ -69,9 +63,8 @@ const LOG_FILE: &str = "db";
 pub const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
 
 /// sled's page cache. Its default (1 GiB) keeps every record written since start in memory.
-/// Much smaller costs more than it saves: every record's transaction looks up four random keys,
-/// and at 8 MiB those lookups read evicted pages back from the log, which halved the signing
-/// rate under load for about the same peak memory (docs/PERFORMANCE.md).
+/// Much smaller costs more than it saves: every record is written at two random keys, and with a
+/// small cache the leaves they land in are read back from the log first (docs/PERFORMANCE.md).
 pub const CACHE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The largest sealed record the store takes: with the default body limits a record is at most
@@ -101,13 +94,11 @@ struct Inner {
 /// whatever was not synced. Nothing acknowledged is lost: acknowledged means synced.
 #[derive(Debug)]
 struct Database {
-    records: sled::Tree,
-    recipients: sled::Tree,
-    meta: sled::Tree,
-    /// Record id → the week it arrived ([`Beside::week`]), big-endian.
-    weeks: sled::Tree,
-    /// SHA-256 of a withdrawal receipt → the record's id and whether it counted.
-    receipts: sled::Tree,
+    /// Records, their receipts and the signature count ([`layout`]).
+    sealed: sled::Tree,
+    /// Held by whoever writes the signature count: the inserter adds to the count it read, so a
+    /// withdrawal lowering it meanwhile would be lost.
+    counter_writes: Arc<Mutex<()>>,
     /// A receipt posted to /withdraw → the day it was posted (days since 1970, big-endian).
     withdrawals: sled::Tree,
     /// The published signatory list: receipt hash → the entry's public JSON.
@@ -136,7 +127,7 @@ enum FlushWait {
     Records(Vec<(oneshot::Sender<Result<RecordId, String>>, RecordId)>),
 }
 
-/// The most records in one transaction: a bound on the memory a batch holds.
+/// The most records in one batch: a bound on the memory a batch holds.
 const MAX_BATCH: usize = 256;
 
 impl Store {
@@ -217,7 +208,7 @@ impl Store {
             .inner
             .current()
             .ok_or_else(|| Error::Store("the store is not open".into()))?;
-        Ok(database.records.len())
+        Ok(database.sealed.scan_prefix(RECORD_PREFIX).count())
     }
 
     /// Flushes once more and stops the flusher; later `put`s fail. Call on shutdown.
@@ -245,13 +236,14 @@ impl Store {
         let mut index = ExportIndex::default();
         // Counted while writing: sled's `len()` would walk the whole tree again.
         let mut exported = 0;
-        for entry in database.records.iter() {
-            let (key, record) = entry.map_err(|e| Error::Store(e.to_string()))?;
-            let id = record_id_from_key(&key)?;
-            let fingerprint = database.fingerprint_of(&key)?;
+        for entry in database.sealed.scan_prefix(RECORD_PREFIX) {
+            let (key, entry) = entry.map_err(|e| Error::Store(e.to_string()))?;
+            let id = layout::record_id(&key)?;
+            let record = StoredRecord::read(&entry)?;
             let path = out.join(format!("{id}.age"));
-            write_file_synced(&path, &record).map_err(|e| export_error(path, e.to_string()))?;
-            index.push(id, fingerprint);
+            write_file_synced(&path, record.sealed)
+                .map_err(|e| export_error(path, e.to_string()))?;
+            index.push(id, record.recipients);
             exported += 1;
         }
         let index_path = out.join(EXPORT_INDEX_FILE);
@@ -340,20 +332,21 @@ impl Database {
             db.open_tree(name)
                 .map_err(|e| data_dir_error(e.to_string()))
         };
-        let records = open_tree(RECORDS_TREE)?;
-        let recipients = open_tree(RECIPIENTS_TREE)?;
-        let meta = open_tree(META_TREE)?;
-        let weeks = open_tree(WEEKS_TREE)?;
-        let receipts = open_tree(RECEIPTS_TREE)?;
+        let sealed = open_tree(SEALED_TREE)?;
         let withdrawals = open_tree(WITHDRAWALS_TREE)?;
         let signatories = open_tree(SIGNATORIES_TREE)?;
-        let signatures = meta
+        let moved = migrate::from_separate_trees(&db, &sealed).map_err(data_dir_error)?;
+        if moved > 0 {
+            db.flush()
+                .map_err(|e| e.to_string())
+                .and_then(|_| log.sync_data().map_err(|e| e.to_string()))
+                .map_err(data_dir_error)?;
+            tracing::info!("moved {moved} records into the store's current layout");
+        }
+        let signatures = sealed
             .get(SIGNATURES_KEY)
-            .map_err(|e| data_dir_error(e.to_string()))?
-            .map(|bytes| decode_counter(&bytes))
-            .transpose()
-            .map_err(data_dir_error)?
-            .unwrap_or(0);
+            .map_err(|e| data_dir_error(e.to_string()))
+            .and_then(|bytes| layout::read_counter(bytes.as_deref()).map_err(data_dir_error))?;
 
         let (flusher, flush_waits) = mpsc::channel();
         let flusher_thread = thread::Builder::new()
@@ -361,24 +354,19 @@ impl Database {
             .spawn(move || run_flusher(&db, &log, &flush_waits))
             .map_err(|e| data_dir_error(format!("cannot start the flusher thread: {e}")))?;
         let (inserter, pending) = mpsc::channel();
-        let trees = RecordTrees {
-            records: records.clone(),
-            recipients: recipients.clone(),
-            weeks: weeks.clone(),
-            receipts: receipts.clone(),
-            meta: meta.clone(),
+        let counter_writes = Arc::new(Mutex::new(()));
+        let inserting = Inserting {
+            sealed: sealed.clone(),
+            counter_writes: Arc::clone(&counter_writes),
         };
         let to_flusher = flusher.clone();
         let inserter_thread = thread::Builder::new()
             .name("sealform-inserter".into())
-            .spawn(move || run_inserter(&trees, &pending, &to_flusher))
+            .spawn(move || run_inserter(&inserting, &pending, &to_flusher))
             .map_err(|e| data_dir_error(format!("cannot start the inserter thread: {e}")))?;
         let database = Database {
-            records,
-            recipients,
-            meta,
-            weeks,
-            receipts,
+            sealed,
+            counter_writes,
             withdrawals,
             signatories,
             failed: AtomicBool::new(false),
@@ -421,19 +409,6 @@ impl Database {
         };
         inserter.and(flusher)
     }
-
-    fn fingerprint_of(&self, key: &[u8]) -> Result<RecipientSetFingerprint, Error> {
-        let bytes = self
-            .recipients
-            .get(key)
-            .map_err(|e| Error::Store(e.to_string()))?
-            .ok_or_else(|| Error::Store("a record has no recipient-set fingerprint".into()))?;
-        let bytes: [u8; 8] = bytes
-            .as_ref()
-            .try_into()
-            .map_err(|_| Error::Store("a recipient-set fingerprint is not 8 bytes".into()))?;
-        Ok(RecipientSetFingerprint::from_bytes(bytes))
-    }
 }
 
 /// What the host keeps in clear beside a record.
@@ -458,14 +433,6 @@ pub fn week_of(time: std::time::SystemTime) -> u32 {
     u32::try_from((days + 3) / 7).unwrap_or(u32::MAX)
 }
 
-/// A receipt's entry: the record's id, then 1 if it counted as a signature.
-fn receipt_entry(key: [u8; 16], counted: Counted) -> [u8; 17] {
-    let mut entry = [0u8; 17];
-    entry[..16].copy_from_slice(&key);
-    entry[16] = u8::from(counted == Counted::AsSignature);
-    entry
-}
-
 /// Whether a stored record adds to the public signature count. The host learns only this bit
 /// of a record, which the public count already shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -476,19 +443,16 @@ pub enum Counted {
     NotAsSignature,
 }
 
-/// The trees a record's transaction writes.
-struct RecordTrees {
-    records: sled::Tree,
-    recipients: sled::Tree,
-    weeks: sled::Tree,
-    receipts: sled::Tree,
-    meta: sled::Tree,
+/// What the inserter writes to.
+struct Inserting {
+    sealed: sled::Tree,
+    counter_writes: Arc<Mutex<()>>,
 }
 
-/// The inserter: per batch of waiting records, one transaction, then the batch's writers go to
-/// the flusher (or, if the transaction failed, are told at once).
+/// The inserter: per batch of waiting records, one atomic sled batch, then the batch's writers
+/// go to the flusher (or, if the batch failed, are told at once).
 fn run_inserter(
-    trees: &RecordTrees,
+    inserting: &Inserting,
     pending: &mpsc::Receiver<PendingRecord>,
     flusher: &mpsc::Sender<FlushWait>,
 ) {
@@ -496,7 +460,7 @@ fn run_inserter(
         let batch: Vec<PendingRecord> = std::iter::once(first)
             .chain(pending.try_iter().take(MAX_BATCH - 1))
             .collect();
-        match insert_batch(trees, &batch) {
+        match insert_batch(inserting, &batch) {
             Ok(ids) => {
                 let writers = batch.into_iter().map(|pending| pending.stored).zip(ids);
                 if let Err(mpsc::SendError(FlushWait::Records(writers))) =
@@ -516,50 +480,38 @@ fn run_inserter(
     }
 }
 
-/// Writes `batch` in one transaction under fresh random ids, which it returns in order.
-fn insert_batch(trees: &RecordTrees, batch: &[PendingRecord]) -> Result<Vec<RecordId>, String> {
+/// Writes `batch` in one atomic sled batch under fresh random ids, which it returns in order.
+fn insert_batch(inserting: &Inserting, batch: &[PendingRecord]) -> Result<Vec<RecordId>, String> {
+    let storage = |e: sled::Error| e.to_string();
+    let ids: Vec<RecordId> = batch.iter().map(|_| RecordId::random()).collect();
+    let mut writes = sled::Batch::default();
+    for (pending, id) in batch.iter().zip(&ids) {
+        let beside = &pending.beside;
+        writes.insert(
+            &layout::record_key(*id)[..],
+            layout::record_entry(beside, &pending.record),
+        );
+        if let Some(receipt) = &beside.receipt {
+            writes.insert(
+                &layout::receipt_key(receipt)[..],
+                &layout::receipt_entry(*id, beside.counted)[..],
+            );
+        }
+    }
+    // Ids are 128 random bits: a collision with a stored record (or within the batch) is not
+    // worth a lookup per record.
     let signatures = batch
         .iter()
         .filter(|pending| pending.beside.counted == Counted::AsSignature)
         .count() as u64;
-    loop {
-        let ids: Vec<RecordId> = batch.iter().map(|_| RecordId::random()).collect();
-        let outcome = (
-            &trees.records,
-            &trees.recipients,
-            &trees.weeks,
-            &trees.receipts,
-            &trees.meta,
-        )
-            .transaction(|(records, fingerprints, weeks, receipts, meta)| {
-                for (pending, id) in batch.iter().zip(&ids) {
-                    let key = id.to_bytes();
-                    if records.insert(&key, pending.record.as_slice())?.is_some() {
-                        // 2^-128 odds; pick other ids rather than overwrite.
-                        return Err(ConflictableTransactionError::Abort(()));
-                    }
-                    let beside = &pending.beside;
-                    fingerprints.insert(&key, &beside.recipients.to_bytes())?;
-                    weeks.insert(&key, &beside.week.to_be_bytes())?;
-                    if let Some(receipt) = beside.receipt {
-                        receipts.insert(&receipt, &receipt_entry(key, beside.counted))?;
-                    }
-                }
-                if signatures > 0 {
-                    let count = meta
-                        .get(SIGNATURES_KEY)?
-                        .map(|bytes| decode_counter(&bytes).unwrap_or(0))
-                        .unwrap_or(0);
-                    meta.insert(SIGNATURES_KEY, &(count + signatures).to_be_bytes())?;
-                }
-                Ok(())
-            });
-        match outcome {
-            Ok(()) => return Ok(ids),
-            Err(TransactionError::Abort(())) => continue,
-            Err(TransactionError::Storage(e)) => return Err(e.to_string()),
-        }
+    let _counter = lock(&inserting.counter_writes);
+    if signatures > 0 {
+        let count = inserting.sealed.get(SIGNATURES_KEY).map_err(storage)?;
+        let count = layout::read_counter(count.as_deref())?;
+        writes.insert(SIGNATURES_KEY, &(count + signatures).to_be_bytes()[..]);
     }
+    inserting.sealed.apply_batch(writes).map_err(storage)?;
+    Ok(ids)
 }
 
 /// The flusher: per batch of waiting writers, one blocking `flush()` (sled writes its log) and
@@ -675,18 +627,6 @@ fn describe_open_error(e: &sled::Error) -> String {
     } else {
         text
     }
-}
-
-fn decode_counter(bytes: &[u8]) -> Result<u64, String> {
-    <[u8; 8]>::try_from(bytes)
-        .map(u64::from_be_bytes)
-        .map_err(|_| "the signature counter is damaged".to_string())
-}
-
-fn record_id_from_key(key: &[u8]) -> Result<RecordId, Error> {
-    <[u8; 16]>::try_from(key)
-        .map(RecordId::from_bytes)
-        .map_err(|_| Error::Store("a record key is not a 16-byte id".into()))
 }
 
 fn write_file_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::{Database, SIGNATURES_KEY, Store, decode_counter, record_id_from_key};
+use super::layout::{self, RECORD_PREFIX, SIGNATURES_KEY, StoredRecord};
+use super::{Database, Store, lock};
 use crate::Error;
 
 /// One record as the organizer API lists it.
@@ -47,11 +48,9 @@ pub enum Withdrawn {
     Unknown,
 }
 
-type TxResult<T> = Result<T, ConflictableTransactionError<()>>;
-
-fn store_error(error: TransactionError<()>) -> Error {
+fn store_error(error: TransactionError<Error>) -> Error {
     match error {
-        TransactionError::Abort(()) => Error::Store("a store transaction was aborted".into()),
+        TransactionError::Abort(error) => error,
         TransactionError::Storage(e) => Error::Store(e.to_string()),
     }
 }
@@ -66,22 +65,30 @@ impl Store {
     /// Up to `limit` records after `after` (from the first without it), in id order.
     pub fn list(&self, after: Option<RecordId>, limit: usize) -> Result<Vec<Listed>, Error> {
         let database = self.database()?;
-        let start = after.map(|id| id.to_bytes());
-        let range = match &start {
-            Some(start) => database.records.range::<&[u8], _>((
+        let start = after.map_or_else(
+            || RECORD_PREFIX.to_vec(),
+            |id| layout::record_key(id).to_vec(),
+        );
+        let records = database
+            .sealed
+            .range::<&[u8], _>((
                 std::ops::Bound::Excluded(&start[..]),
                 std::ops::Bound::Unbounded,
-            )),
-            None => database.records.iter(),
-        };
+            ))
+            .take_while(|entry| {
+                entry
+                    .as_ref()
+                    .map_or(true, |(key, _)| key.starts_with(RECORD_PREFIX))
+            });
         let mut listed = Vec::new();
-        for entry in range.take(limit) {
-            let (key, record) = entry.map_err(|e| Error::Store(e.to_string()))?;
+        for entry in records.take(limit) {
+            let (key, entry) = entry.map_err(|e| Error::Store(e.to_string()))?;
+            let record = StoredRecord::read(&entry)?;
             listed.push(Listed {
-                id: record_id_from_key(&key)?,
-                sha256: Sha256::digest(&record).into(),
-                size: record.len(),
-                recipients: database.fingerprint_of(&key)?,
+                id: layout::record_id(&key)?,
+                sha256: Sha256::digest(record.sealed).into(),
+                size: record.sealed.len(),
+                recipients: record.recipients,
             });
         }
         Ok(listed)
@@ -90,11 +97,13 @@ impl Store {
     /// The record called `id`, if this host still has it.
     pub fn get(&self, id: RecordId) -> Result<Option<Vec<u8>>, Error> {
         let database = self.database()?;
-        let record = database
-            .records
-            .get(id.to_bytes())
+        let entry = database
+            .sealed
+            .get(layout::record_key(id))
             .map_err(|e| Error::Store(e.to_string()))?;
-        Ok(record.map(|bytes| bytes.to_vec()))
+        entry
+            .map(|entry| StoredRecord::read(&entry).map(|record| record.sealed.to_vec()))
+            .transpose()
     }
 
     /// Deletes each record whose stored bytes still hash to the given SHA-256, and nothing
@@ -104,24 +113,22 @@ impl Store {
         let database = self.database_for_writing().await?;
         let deleting = std::sync::Arc::clone(&database);
         let deleted = tokio::task::spawn_blocking(move || {
+            let storage = |e: sled::Error| Error::Store(e.to_string());
             let mut deleted = Vec::new();
             for (id, sha256) in wanted {
-                let key = id.to_bytes();
-                let trees = (&deleting.records, &deleting.recipients, &deleting.weeks);
-                let removed = trees
-                    .transaction(|(records, recipients, weeks)| -> TxResult<bool> {
-                        match records.get(key)? {
-                            Some(record) if Sha256::digest(&record)[..] == sha256[..] => {
-                                records.remove(&key)?;
-                                recipients.remove(&key)?;
-                                weeks.remove(&key)?;
-                                Ok(true)
-                            }
-                            _ => Ok(false),
-                        }
-                    })
-                    .map_err(store_error)?;
-                if removed {
+                let key = layout::record_key(id);
+                let Some(entry) = deleting.sealed.get(key).map_err(storage)? else {
+                    continue;
+                };
+                if Sha256::digest(StoredRecord::read(&entry)?.sealed)[..] != sha256[..] {
+                    continue;
+                }
+                // Only the entry that was hashed: if a withdrawal took it meanwhile, nothing.
+                let removed = deleting
+                    .sealed
+                    .compare_and_swap(key, Some(entry), None as Option<&[u8]>)
+                    .map_err(storage)?;
+                if removed.is_ok() {
                     deleted.push(id);
                 }
             }
@@ -147,38 +154,27 @@ impl Store {
         let writing = std::sync::Arc::clone(&database);
         let marker = receipt.as_bytes().to_vec();
         let withdrawn = tokio::task::spawn_blocking(move || {
-            let trees = (
-                &writing.receipts,
-                &writing.records,
-                &writing.recipients,
-                &writing.weeks,
-                &writing.signatories,
-                &writing.withdrawals,
-                &writing.meta,
-            );
+            let receipt_key = layout::receipt_key(&receipt_sha256);
+            let trees = (&writing.sealed, &writing.signatories, &writing.withdrawals);
+            // The inserter must not write a count read before this lowers it.
+            let _counter = lock(&writing.counter_writes);
             trees
-                .transaction(
-                    |(receipts, records, recipients, weeks, signatories, withdrawals, meta)| {
-                        withdrawals.insert(&marker[..], &day.to_be_bytes())?;
-                        signatories.remove(&receipt_sha256)?;
-                        let Some(entry) = receipts.remove(&receipt_sha256)? else {
-                            return Ok(Withdrawn::Unknown);
-                        };
-                        let (key, flag) = entry.split_at(16.min(entry.len()));
-                        records.remove(key)?;
-                        recipients.remove(key)?;
-                        weeks.remove(key)?;
-                        let counted = flag == [1];
-                        if counted {
-                            let count = meta
-                                .get(SIGNATURES_KEY)?
-                                .map(|bytes| decode_counter(&bytes).unwrap_or(0))
-                                .unwrap_or(0);
-                            meta.insert(SIGNATURES_KEY, &count.saturating_sub(1).to_be_bytes())?;
-                        }
-                        Ok(Withdrawn::Known { counted })
-                    },
-                )
+                .transaction(|(sealed, signatories, withdrawals)| {
+                    withdrawals.insert(&marker[..], &day.to_be_bytes())?;
+                    signatories.remove(&receipt_sha256)?;
+                    let Some(entry) = sealed.remove(&receipt_key[..])? else {
+                        return Ok(Withdrawn::Unknown);
+                    };
+                    let (record_key, counted) = layout::read_receipt_entry(&entry)
+                        .map_err(ConflictableTransactionError::Abort)?;
+                    sealed.remove(&record_key)?;
+                    if counted {
+                        let count = sealed.get(SIGNATURES_KEY)?;
+                        let count = layout::read_counter(count.as_deref()).unwrap_or(0);
+                        sealed.insert(SIGNATURES_KEY, &count.saturating_sub(1).to_be_bytes())?;
+                    }
+                    Ok(Withdrawn::Known { counted })
+                })
                 .map_err(store_error)
         })
         .await
@@ -267,19 +263,13 @@ impl Store {
         let forgotten = tokio::task::spawn_blocking(move || {
             let mut records = 0;
             if let Some(before_week) = before_week {
-                for entry in writing.weeks.iter() {
-                    let (key, week) = entry.map_err(|e| Error::Store(e.to_string()))?;
-                    let week = <[u8; 4]>::try_from(week.as_ref()).map(u32::from_be_bytes);
-                    if week.is_ok_and(|week| week < before_week) {
-                        let trees = (&writing.records, &writing.recipients, &writing.weeks);
-                        trees
-                            .transaction(|(r, f, w)| -> TxResult<()> {
-                                r.remove(&key)?;
-                                f.remove(&key)?;
-                                w.remove(&key)?;
-                                Ok(())
-                            })
-                            .map_err(store_error)?;
+                for entry in writing.sealed.scan_prefix(RECORD_PREFIX) {
+                    let (key, entry) = entry.map_err(|e| Error::Store(e.to_string()))?;
+                    if StoredRecord::read(&entry)?.week < before_week {
+                        writing
+                            .sealed
+                            .remove(key)
+                            .map_err(|e| Error::Store(e.to_string()))?;
                         records += 1;
                     }
                 }
