@@ -23,7 +23,8 @@
 //! `SEALFORM_BENCH_SOAK_SECS` for the memory soak (default 120; 0 skips it),
 //! `SEALFORM_BENCH_STARTUP_RECORDS` for the start-up measure (default 100000; 0 skips it),
 //! `SEALFORM_BENCH_CONCURRENCIES` (default `1,8,32,64`),
-//! `SEALFORM_BENCH_ONLY=product` to measure the product alone (for profiling). Every round is
+//! `SEALFORM_BENCH_ONLY=product` to measure the product alone (for profiling), `=soak` for the
+//! memory soak alone. Every round is
 //! bounded in count and time; the run ends by itself and touches only loopback.
 
 use std::io::{BufRead, BufReader};
@@ -575,7 +576,9 @@ fn setting(name: &str, default: usize) -> usize {
 fn run_benchmark() {
     let count = setting("SEALFORM_BENCH_SUBMISSIONS", 4000);
     let soak_secs = setting("SEALFORM_BENCH_SOAK_SECS", 120) as u64;
-    let only_product = std::env::var("SEALFORM_BENCH_ONLY").as_deref() == Ok("product");
+    let only = std::env::var("SEALFORM_BENCH_ONLY").ok();
+    let only_product = only.as_deref() == Some("product");
+    let only_soak = only.as_deref() == Some("soak");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -587,7 +590,8 @@ fn run_benchmark() {
              2 cores shared by client and server"
         );
         let mut parse_series = None;
-        for recipients in [1, 3] {
+        let key_counts: &[usize] = if only_soak { &[] } else { &[1, 3] };
+        for &recipients in key_counts {
             let keys = keys(recipients);
             println!("\n== {recipients} recipient(s)");
             print_header();
@@ -634,16 +638,21 @@ fn run_benchmark() {
             return;
         }
         let keys = keys(1);
-        let data = dir.path().join("pages");
-        let server = Server::product(&data, &keys, &[]);
-        pages(&server).await;
-        server.stop();
+        if !only_soak {
+            let data = dir.path().join("pages");
+            let server = Server::product(&data, &keys, &[]);
+            pages(&server).await;
+            server.stop();
+        }
 
         if soak_secs > 0 {
             let data = dir.path().join("soak");
             let server = Server::product(&data, &keys, &[]);
             soak(&server, Duration::from_secs(soak_secs)).await;
             server.stop();
+        }
+        if only_soak {
+            return;
         }
         two_instances(dir.path(), &keys).await;
 
