@@ -57,22 +57,62 @@ struct FormPage<'a> {
 const COUNT_MARK: &str = "sealformCountMark7f3a9c";
 const TOKEN_MARK: &str = "sealformTokenMark7f3a9c";
 
-/// `GET /`'s page rendered once, with marks where the two things that change with every
-/// request go. (A closed campaign's page has no token.)
+/// `GET /`'s page rendered once, cut where the two things that change with every request go.
+/// (A closed campaign's page has no token.)
 #[derive(Debug)]
 pub struct BlankForm {
-    marked: String,
+    /// The page's text and the places of the count and the token, in page order.
+    pieces: Vec<Piece>,
     texts: &'static Texts,
 }
 
+#[derive(Debug)]
+enum Piece {
+    Text(String),
+    Count,
+    Token,
+}
+
 impl BlankForm {
-    /// The page with `signatures` counted and `token` in the form.
+    /// Cuts `marked` at the first [`COUNT_MARK`] and the first [`TOKEN_MARK`].
+    fn new(marked: &str, texts: &'static Texts) -> BlankForm {
+        let mut places: Vec<(usize, &str, Piece)> =
+            [(COUNT_MARK, Piece::Count), (TOKEN_MARK, Piece::Token)]
+                .into_iter()
+                .filter_map(|(mark, piece)| marked.find(mark).map(|at| (at, mark, piece)))
+                .collect();
+        places.sort_by_key(|(at, _, _)| *at);
+        let mut pieces = Vec::new();
+        let mut from = 0;
+        for (at, mark, piece) in places {
+            pieces.push(Piece::Text(marked[from..at].to_owned()));
+            pieces.push(piece);
+            from = at + mark.len();
+        }
+        pieces.push(Piece::Text(marked[from..].to_owned()));
+        BlankForm { pieces, texts }
+    }
+
+    /// The page with `signatures` counted and `token` in the form: one copy of the page, where
+    /// replacing each mark in turn copied it twice.
     pub fn page(&self, signatures: u64, token: &str) -> String {
         let count = self.texts.signatures(signatures);
         let Ok(count) = askama::filters::escape(count, askama::filters::Html);
-        self.marked
-            .replacen(COUNT_MARK, &count.to_string(), 1)
-            .replacen(TOKEN_MARK, token, 1)
+        let count = count.to_string();
+        let length = self.pieces.iter().map(|piece| match piece {
+            Piece::Text(text) => text.len(),
+            Piece::Count => count.len(),
+            Piece::Token => token.len(),
+        });
+        let mut page = String::with_capacity(length.sum());
+        for piece in &self.pieces {
+            page.push_str(match piece {
+                Piece::Text(text) => text,
+                Piece::Count => &count,
+                Piece::Token => token,
+            });
+        }
+        page
     }
 }
 
@@ -330,10 +370,7 @@ impl Pages<'_> {
             },
             COUNT_MARK.to_owned(),
         );
-        BlankForm {
-            marked: page,
-            texts: self.texts(),
-        }
+        BlankForm::new(&page, self.texts())
     }
 
     fn form_with_count(&self, view: &FormView, signatures: String) -> String {
