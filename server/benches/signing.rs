@@ -810,6 +810,16 @@ async fn two_instances(dir: &Path, keys: &[String]) {
     );
 }
 
+/// Fetches `GET /` from `server` once; the server is up when it answers.
+async fn first_page(client: &reqwest::Client, server: &Server) {
+    let page = client
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+}
+
 /// Start-up time on a data folder of `records` records: from spawning the server to its first
 /// answered `GET /`, best of three.
 async fn startup(dir: &Path, keys: &[String], records: usize) {
@@ -857,12 +867,7 @@ async fn startup(dir: &Path, keys: &[String], records: usize) {
     let mut times = Vec::new();
     for _ in 0..3 {
         let server = Server::product(&data, keys, &[]);
-        let page = client
-            .get(format!("{}/", server.base))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(page.status(), 200);
+        first_page(&client, &server).await;
         times.push(server.started.elapsed());
         server.stop();
     }
@@ -873,21 +878,11 @@ async fn startup(dir: &Path, keys: &[String], records: usize) {
     );
     // After a crash: the server is killed outright, and the next start recovers sled's log.
     let mut killed = Server::product(&data, keys, &[]);
-    let page = client
-        .get(format!("{}/", killed.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
+    first_page(&client, &killed).await;
     let _ = killed.child.kill();
     let _ = killed.child.wait();
     let server = Server::product(&data, keys, &[]);
-    let page = client
-        .get(format!("{}/", server.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
+    first_page(&client, &server).await;
     println!(
         "start-up on {records} records after the server was killed (SIGKILL): {:.1?}",
         server.started.elapsed()
