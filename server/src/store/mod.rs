@@ -87,6 +87,10 @@ struct Inner {
     database: RwLock<Option<Arc<Database>>>,
     /// One reopening at a time.
     reopening: Mutex<()>,
+    /// The week before which retention last deleted every record, if it has run since opening.
+    /// Records arrive in the current week, never an earlier one, so until the cut-off moves on
+    /// there is nothing new to delete, and the hourly run need not read every record again.
+    retained_from: Mutex<Option<u32>>,
 }
 
 /// One opening of sled. A write or sync error marks it failed: sled's errors are sticky (its
@@ -145,6 +149,7 @@ impl Store {
                 closed: AtomicBool::new(false),
                 database: RwLock::new(Some(Arc::new(database))),
                 reopening: Mutex::new(()),
+                retained_from: Mutex::new(None),
             }),
         })
     }

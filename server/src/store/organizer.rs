@@ -252,7 +252,8 @@ impl Store {
     }
 
     /// Retention: deletes the records that arrived before week `before_week` and the
-    /// withdrawal markers posted before day `before_day`; returns how many of each.
+    /// withdrawal markers posted before day `before_day`; returns how many of each. Records are
+    /// read only when `before_week` is later than at the last call (see `Inner::retained_from`).
     pub async fn forget(
         &self,
         before_week: Option<u32>,
@@ -260,6 +261,8 @@ impl Store {
     ) -> Result<(usize, usize), Error> {
         let database = self.database_for_writing().await?;
         let writing = std::sync::Arc::clone(&database);
+        let retained_from = *lock(&self.inner.retained_from);
+        let before_week = before_week.filter(|week| retained_from.is_none_or(|from| *week > from));
         let forgotten = tokio::task::spawn_blocking(move || {
             let mut records = 0;
             if let Some(before_week) = before_week {
@@ -291,6 +294,9 @@ impl Store {
         .await
         .map_err(|e| Error::Store(format!("the retention task failed: {e}")))??;
         self.durable(&database).await?;
+        if before_week.is_some() {
+            *lock(&self.inner.retained_from) = before_week;
+        }
         Ok(forgotten)
     }
 
@@ -338,6 +344,16 @@ mod tests {
 
         // Retention: the week before 150 goes, with its record's fingerprint and week.
         assert_eq!(store.forget(Some(150), 0).await.unwrap(), (1, 0));
+        // Until the cut-off moves on, records are not read again: one from before it (which a
+        // server never stores: records arrive in the current week) stays until then.
+        let late = store
+            .put(vec![4; 50], beside(4, 100, Counted::NotAsSignature))
+            .await
+            .unwrap();
+        assert_eq!(store.forget(Some(150), 0).await.unwrap(), (0, 0));
+        assert!(store.get(late).unwrap().is_some());
+        assert_eq!(store.forget(Some(151), 0).await.unwrap(), (1, 0));
+        assert_eq!(store.get(late).unwrap(), None);
         assert_eq!(store.get(old).unwrap(), None);
         let listed: Vec<RecordId> = store.list(None, 10).unwrap().iter().map(|l| l.id).collect();
         assert_eq!(listed.len(), 2);
