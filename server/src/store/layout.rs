@@ -1,8 +1,7 @@
 //! How a record and what is kept beside it sit in sled: one tree, `sealed`, with a prefix byte
 //! per kind of entry, so that a batch of records is one atomic `apply_batch` on one tree. A
-//! sled transaction over several trees reads every key it writes and keeps sled's per-page
-//! state for a tree per kind; one tree with two keys a record costs about what the record
-//! alone costs (docs/PERFORMANCE.md).
+//! sled transaction over several trees reads every key it writes, which was a seventh of the
+//! server's time under load (docs/PERFORMANCE.md).
 //!
 //! - `r` + record id (16 bytes) → the recipient set's fingerprint (8 bytes), the week it
 //!   arrived (4 bytes, big-endian), then the sealed record itself.
