@@ -3,7 +3,8 @@
 //! sometimes while it is still starting (opening the store) — then started again, cycle after
 //! cycle. At the end the server must still start and stop cleanly, and the export, opened with
 //! the real key tool, must hold every signature that was thanked for exactly once, and nothing
-//! that was never sent. A signature sent but not thanked for may or may not be there (the kill
+//! that was never sent; and the public count must be the number of records (the count is
+//! written in the same atomic batch as the records it counts). A signature sent but not thanked for may or may not be there (the kill
 //! can fall between the write and the answer).
 //!
 //! A control proves the harness can fail: a fake server that thanks *before* it writes is put
@@ -101,15 +102,21 @@ fn every_acknowledged_signature_survives_repeated_kills() {
     // The store opens once more after the last kill, and a graceful stop closes it cleanly.
     let last = Launched::spawn(command());
     watchdog.watch(&last);
-    if let Err(problem) = last.wait_listening(START_LIMIT) {
-        let log = last.kill().1;
-        let failure = format!(
-            "after the last cycle the server did not start: {problem}\n\
-             its log:\n{log}\nthe last cycle's log (tail):\n{}",
-            tail(run.logs.last().map_or("", String::as_str))
-        );
-        fail(site, seed, &failure);
-    }
+    let base = match last.wait_listening(START_LIMIT) {
+        Ok(base) => base,
+        Err(problem) => {
+            let log = last.kill().1;
+            let failure = format!(
+                "after the last cycle the server did not start: {problem}\n\
+                 its log:\n{log}\nthe last cycle's log (tail):\n{}",
+                tail(run.logs.last().map_or("", String::as_str))
+            );
+            fail(site, seed, &failure);
+        }
+    };
+    // The count is written in the same atomic batch as the records it counts: a kill can leave
+    // neither behind the other.
+    let counted = public_count(&base);
     if let Err(failure) = last.stop() {
         fail(site, seed, &failure);
     }
@@ -135,6 +142,11 @@ fn every_acknowledged_signature_survives_repeated_kills() {
     };
     if stored.len() != records {
         let failure = format!("{records} records exported, but {} opened", stored.len());
+        fail(site, seed, &failure);
+    }
+    // Every form sent is a signature, so the count is the number of records.
+    if counted != Some(records as u64) {
+        let failure = format!("{records} records stored, but the page counts {counted:?}");
         fail(site, seed, &failure);
     }
     let comparison = compare(&run.tally, &stored);
@@ -674,6 +686,35 @@ impl Drop for Launched {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The signature count the letter page at `base` shows, if it answers with one.
+fn public_count(base: &str) -> Option<u64> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    let page = runtime.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{base}/"))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()
+    })?;
+    let marker = "id=\"signature-count\"";
+    let at = page.find(marker)? + marker.len();
+    let text = &page[at + page[at..].find('>')? + 1..];
+    let digits: String = text[..text.find('<')?]
+        .split(' ')
+        .next()?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 fn was_killed(status: ExitStatus) -> bool {
