@@ -120,7 +120,9 @@ struct Database {
 
 /// A record waiting for the inserter, and where to say it was stored.
 struct PendingRecord {
-    record: Vec<u8>,
+    /// The record's value as stored ([`layout::record_entry`]), made on the request's own
+    /// worker: the one inserter thread only hands it to sled.
+    entry: Vec<u8>,
     beside: Beside,
     stored: oneshot::Sender<Result<RecordId, String>>,
 }
@@ -167,10 +169,12 @@ impl Store {
             });
         }
         let database = self.database_for_writing().await?;
+        let entry = layout::record_entry(&beside, &record);
+        drop(record);
         let (stored, answer) = oneshot::channel();
         let sent = lock(&database.inserter).as_ref().map(|inserter| {
             inserter.send(PendingRecord {
-                record,
+                entry,
                 beside,
                 stored,
             })
@@ -494,10 +498,7 @@ fn insert_batch(inserting: &Inserting, batch: &[PendingRecord]) -> Result<Vec<Re
     let mut writes = sled::Batch::default();
     for (pending, id) in batch.iter().zip(&ids) {
         let beside = &pending.beside;
-        writes.insert(
-            &layout::record_key(*id)[..],
-            layout::record_entry(beside, &pending.record),
-        );
+        writes.insert(&layout::record_key(*id)[..], pending.entry.as_slice());
         if let Some(receipt) = &beside.receipt {
             writes.insert(
                 &layout::receipt_key(receipt)[..],
