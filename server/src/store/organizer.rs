@@ -402,4 +402,42 @@ mod tests {
         assert_eq!(reopened.signature_count(), 1);
         assert_eq!(reopened.withdrawals().unwrap().len(), 2);
     }
+
+    /// The inserter adds to the stored count while withdrawals lower it: with both at once, the
+    /// count kept on disk must still be exactly what was added and taken away.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn signing_and_withdrawing_at_once_lose_no_change_to_the_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        for n in 0..60u8 {
+            store
+                .put(vec![n; 50], beside(n, 100, Counted::AsSignature))
+                .await
+                .unwrap();
+        }
+        let mut writers = Vec::new();
+        for n in 0..60u8 {
+            let signing = store.clone();
+            writers.push(tokio::spawn(async move {
+                signing
+                    .put(vec![n; 50], beside(100 + n, 100, Counted::AsSignature))
+                    .await
+                    .map(drop)
+            }));
+            let withdrawing = store.clone();
+            writers.push(tokio::spawn(async move {
+                let withdrawn = withdrawing.withdraw(&format!("R{n}"), [n; 32], 1).await?;
+                assert_eq!(withdrawn, Withdrawn::Known { counted: true });
+                Ok(())
+            }));
+        }
+        for writer in writers {
+            writer.await.unwrap().unwrap();
+        }
+        assert_eq!(store.signature_count(), 60);
+        store.close().await.unwrap();
+        drop(store);
+        let reopened = Store::open(&dir.path().join("data")).unwrap();
+        assert_eq!(reopened.signature_count(), 60);
+    }
 }
