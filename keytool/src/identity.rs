@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::Error;
 use crate::passphrase::Passphrases;
+use crate::x25519_identity::X25519Identity;
 
 /// The scrypt work factor (log2 of N) `keygen` protects identity files with: the same fixed
 /// value the reference age implementation uses (256 MiB of memory, about a second).
@@ -29,10 +30,11 @@ const AGE_ARMOR_START: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 
 /// The identities a run may open records with: X25519 identities from identity files, and
 /// optionally a passphrase (for passphrase-encrypted age files). Secret key material stays in
-/// age's types, which wipe it on drop. Not `Clone`; prints as `Keyring(..redacted..)`.
+/// age's and x25519-dalek's types, which wipe it on drop. Not `Clone`; prints as
+/// `Keyring(..redacted..)`.
 #[derive(Default)]
 pub struct Keyring {
-    identities: Vec<Box<dyn age::Identity + Send + Sync>>,
+    identities: Vec<X25519Identity>,
     public_keys: Vec<x25519::Recipient>,
     passphrase: Option<scrypt::Identity>,
 }
@@ -82,11 +84,16 @@ impl Keyring {
                 path: path.to_owned(),
                 reason: "it holds an identity that is not X25519".to_owned(),
             })?;
-        let identities = file
-            .into_identities()
-            .map_err(|e| Error::NotAnIdentityFile {
+        // Every line age accepted above, other than blank lines and comments, is an X25519
+        // identity (`refuse_foreign_keys`), read the way age reads it.
+        let identities = text
+            .lines()
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(|line| x25519::Identity::from_str(line).map(|id| X25519Identity::new(&id)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| Error::NotAnIdentityFile {
                 path: path.to_owned(),
-                reason: e.to_string(),
+                reason: "it holds an identity that is not X25519".to_owned(),
             })?;
         Ok(Self {
             identities,
@@ -165,7 +172,7 @@ impl Keyring {
     fn as_identities(&self) -> Vec<&dyn age::Identity> {
         self.identities
             .iter()
-            .map(|identity| identity.as_ref() as &dyn age::Identity)
+            .map(|identity| identity as &dyn age::Identity)
             .chain(
                 self.passphrase
                     .as_ref()

@@ -44,6 +44,7 @@ mod spool;
 pub mod vault;
 mod vault_read;
 pub mod words;
+mod x25519_identity;
 
 pub use command::Cli;
 pub use error::Error;
