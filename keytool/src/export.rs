@@ -688,6 +688,12 @@ impl SecretBuf {
         self.bytes.clear();
     }
 
+    /// How many bytes it can hold before it grows.
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.bytes.capacity()
+    }
+
     /// Appends exactly `len` bytes read from `reader`; on an error, nothing.
     pub fn read_exactly_from(&mut self, reader: &mut impl io::Read, len: usize) -> io::Result<()> {
         self.reserve(len);

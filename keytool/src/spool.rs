@@ -26,6 +26,8 @@ use crate::files;
 
 /// How much waits in memory before the spool moves to a sealed file.
 const MEMORY_LIMIT: usize = 4 * 1024 * 1024;
+/// An entry's tag and length, before its bytes.
+const ENTRY_HEAD: usize = 8;
 
 /// Entries waiting: in memory, then in a sealed, unlinked file.
 pub struct Spool {
@@ -59,14 +61,17 @@ impl Spool {
     /// [`Failed`].
     pub fn push(&mut self, tag: u32, bytes: &[u8]) -> io::Result<()> {
         let len = u32::try_from(bytes.len()).map_err(|_| io::ErrorKind::InvalidInput)?;
+        // Moved out before the entry would take the buffer past the limit, not after: the
+        // buffer then never grows past it (and never holds a doubled copy while it grows).
+        let held = self.memory.expose().len();
+        if held > 0 && held + ENTRY_HEAD + bytes.len() > MEMORY_LIMIT {
+            self.move_to_file()
+                .map_err(|err| Failed::wrap(&self.folder, err))?;
+        }
         self.memory.extend(&tag.to_le_bytes());
         self.memory.extend(&len.to_le_bytes());
         self.memory.extend(bytes);
         self.entries += 1;
-        if self.memory.expose().len() >= MEMORY_LIMIT {
-            self.move_to_file()
-                .map_err(|err| Failed::wrap(&self.folder, err))?;
-        }
         Ok(())
     }
 
@@ -301,6 +306,10 @@ mod tests {
         let count = 3_000;
         for n in 0..count {
             spool.push(n, &entry(n)).unwrap();
+            assert!(
+                spool.memory.capacity() <= MEMORY_LIMIT,
+                "the buffer never grows past the limit"
+            );
         }
         assert!(spool.sealed.is_some(), "past the memory limit");
         // Nothing of the file is left in the folder, under any name.
