@@ -694,6 +694,23 @@ fn a_large_csv_export_waits_for_its_header_sealed_and_names_a_folder_that_cannot
         "error: could not keep the records read so far in a temporary file in <tmp>/missing: it does not exist\n\
          they wait there, sealed, until every record is read: make room there, or write to a folder with room (--out; for standard output, set TMPDIR)\n"
     );
+
+    // The waiting rows are written on a thread of their own; its failure ends the run all the
+    // same, named, with nothing left behind.
+    let full = run(
+        dir.path(),
+        keytool(dir.path(), &["decrypt", "-i", "key1.txt", "export"])
+            .env("TMPDIR", &spool)
+            .stdout(fs::File::create("/dev/full").unwrap()),
+    );
+    assert_eq!(
+        (full.code, full.stderr.as_str()),
+        (
+            1,
+            "error: could not write to standard output: no space left on device (os error 28)\n"
+        )
+    );
+    assert_eq!(fs::read_dir(&spool).unwrap().count(), 0);
 }
 
 #[test]
