@@ -5,8 +5,9 @@
 //! records are decrypted — is [`Keyring::open_record`] (and its age layer,
 //! [`Keyring::decrypt_bytes`]), so tests and other crates open records exactly as the tool does.
 //!
-//! Secrets stay in age's types or in buffers wiped on drop ([`zeroize::Zeroizing`],
-//! [`export::SecretBuf`]); nothing here prints plaintext except into the export asked for.
+//! Secrets stay in age's and x25519-dalek's types or in buffers wiped on drop
+//! ([`zeroize::Zeroizing`], [`export::SecretBuf`]); nothing here prints plaintext except into the
+//! export asked for.
 //!
 //! Records hold text typed by anonymous members of the public, and an export folder holds files
 //! named and made by whoever made it: neither is trusted. [`escape`] keeps control characters
