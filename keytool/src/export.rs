@@ -44,6 +44,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -545,13 +546,20 @@ impl CsvWriter {
 }
 
 /// An export written one record at a time, in memory that does not grow with the number of
-/// records: what is written goes to `out` (which the caller empties as it likes), except the rows
-/// of a CSV export, which wait, sealed (`crate::spool`), until the header (every column, from
-/// every record) is written first.
+/// records: what is written goes to `out`, which the caller writes to an [`ExportTarget`] as it
+/// likes.
 ///
-/// A row waits as written when its record was added, with the columns known then; a column
-/// first seen later only adds an empty cell at its end, as it is the last so far. So a CSV export
-/// made this way is, byte for byte, the one [`export_worded`] makes of the same records.
+/// A CSV export starts with a header naming every column, and a record can bring a column no
+/// earlier one had. To a file, the header of the first record's columns goes out at once, and
+/// rows follow it as long as no record brings a new column (the usual case: one campaign). Once
+/// one does, that row and every later one wait, sealed (`crate::spool`), and at the end the file
+/// is written again: the header of every column, the rows already written with an empty cell for
+/// each later column, then the rows that waited. To standard output, which cannot be written
+/// again, every row waits.
+///
+/// A row is written with the columns known when its record was added; a column first seen later
+/// only adds an empty cell at its end, as it is the last so far. So a CSV export made this way
+/// is, byte for byte, the one [`export_worded`] makes of the same records.
 #[derive(Debug)]
 pub struct Streaming {
     output: Output,
@@ -559,7 +567,18 @@ pub struct Streaming {
     csv: Option<CsvRows>,
 }
 
-/// The CSV rows waiting for their header.
+/// Where a [`Streaming`] export goes.
+pub trait ExportTarget {
+    /// Writes what `buf` holds, and empties it.
+    fn write_out(&mut self, buf: &mut SecretBuf) -> io::Result<()>;
+
+    /// Starts the export again, empty, and hands back everything written to it so far, to be
+    /// read from its start (and gone once dropped). Asked only of a target the export was made
+    /// for as rewritable ([`Streaming::new`]).
+    fn start_again(&mut self) -> io::Result<File>;
+}
+
+/// A CSV export's rows: written at once under the first record's header, or waiting.
 #[derive(Debug)]
 struct CsvRows {
     writer: CsvWriter,
@@ -567,18 +586,49 @@ struct CsvRows {
     columns: Vec<String>,
     known: HashSet<String>,
     row: SecretBuf,
+    /// Where the first rows went, if they went straight out.
+    written: Written,
     spool: Spool,
+}
+
+/// Whether rows go straight out, under a header of the columns known then.
+#[derive(Debug)]
+enum Written {
+    /// Not yet: no record so far, and the target can be written again.
+    NotYet,
+    /// The header and the rows so far are out; later rows may still follow them.
+    Straight(StraightRows),
+    /// Rows went straight out, until a record brought a new column; later rows wait.
+    ThenWaiting(StraightRows),
+    /// Every row waits: the target cannot be written again.
+    Never,
+}
+
+/// The header written at once, and what the rows under it hold.
+#[derive(Debug)]
+struct StraightRows {
+    headings: Vec<String>,
+    /// The byte order mark and the header, in bytes.
+    header_bytes: usize,
+    /// The field columns each row has.
+    columns: usize,
 }
 
 impl Streaming {
     /// A new export in `format`, for `output`; rows that wait do so in memory, then in a sealed
-    /// file in `spool_folder` (see `crate::spool`).
-    pub fn new(format: Format, output: Output, spool_folder: PathBuf) -> Self {
+    /// file in `spool_folder` (see `crate::spool`). A CSV export's first rows go straight out
+    /// when the target can be written again (`rewritable`: a file, not standard output).
+    pub fn new(format: Format, output: Output, spool_folder: PathBuf, rewritable: bool) -> Self {
         let csv = (format == Format::Csv).then(|| CsvRows {
             writer: CsvWriter::new(output),
             columns: Vec::new(),
             known: HashSet::new(),
             row: SecretBuf::new(),
+            written: if rewritable {
+                Written::NotYet
+            } else {
+                Written::Never
+            },
             spool: Spool::new(spool_folder),
         });
         Self {
@@ -588,7 +638,8 @@ impl Streaming {
         }
     }
 
-    /// Adds `opened`, in the words of its form if it has them. JSON goes to `out` at once.
+    /// Adds `opened`, in the words of its form if it has them. JSON, and CSV rows that go
+    /// straight out, go to `out` at once.
     pub fn add(
         &mut self,
         out: &mut SecretBuf,
@@ -601,11 +652,38 @@ impl Streaming {
         let Some(csv) = &mut self.csv else {
             return Ok(());
         };
+        let known_before = csv.columns.len();
         for field in opened.submission.expose_fields() {
             if !csv.known.contains(field.name()) {
                 csv.known.insert(field.name().to_owned());
                 csv.columns.push(field.name().to_owned());
             }
+        }
+        match std::mem::replace(&mut csv.written, Written::Never) {
+            Written::NotYet => {
+                // The first record's own words name its columns, as the whole export's would
+                // so far; `finish` checks that no later record changed a heading.
+                let headings = csv_headings(&csv.columns, |name| words?.label(name));
+                let before = out.expose().len();
+                csv.writer.start(out, &headings);
+                let header_bytes = out.expose().len() - before;
+                csv.writer.row(out, opened, words, csv.columns.as_slice());
+                csv.written = Written::Straight(StraightRows {
+                    headings,
+                    header_bytes,
+                    columns: csv.columns.len(),
+                });
+                return Ok(());
+            }
+            Written::Straight(straight) if csv.columns.len() == known_before => {
+                csv.writer.row(out, opened, words, csv.columns.as_slice());
+                csv.written = Written::Straight(straight);
+                return Ok(());
+            }
+            Written::Straight(straight) | Written::ThenWaiting(straight) => {
+                csv.written = Written::ThenWaiting(straight);
+            }
+            Written::Never => {}
         }
         csv.row.clear();
         csv.writer
@@ -618,16 +696,19 @@ impl Streaming {
     }
 
     /// Ends the export: for CSV, the header (a column's heading is `label(name)`, or its name)
-    /// and every row, in pieces of about 64 KiB, each handed to `drain` to be written and
-    /// emptied; the last piece is left in `out`.
+    /// and every row not yet out, in pieces of about 64 KiB written to `target`; what is left in
+    /// `out` is for the caller to write.
     ///
-    /// The rows that waited are unsealed on this thread while `drain` writes on another: each
-    /// is about half the work of the end of a run, and the other core is idle by then.
+    /// When rows went straight out under a header that is no longer the whole export's, the
+    /// target is started again and they are read back, given their empty cells, and written
+    /// after the new header. The rows that waited are unsealed (and rows read back are split)
+    /// on this thread while another writes: each is about half the work of the end of a run, and
+    /// the other core is idle by then.
     pub fn finish<'l>(
         mut self,
         out: &mut SecretBuf,
         label: impl Fn(&str) -> Option<&'l str>,
-        mut drain: impl FnMut(&mut SecretBuf) -> io::Result<()> + Send,
+        target: &mut (impl ExportTarget + Send),
     ) -> io::Result<()> {
         if let Some(json) = &self.json {
             json.finish(out);
@@ -638,6 +719,17 @@ impl Streaming {
         };
         let headings = csv_headings(&csv.columns, label);
         let mut writer = CsvWriter::new(self.output);
+        let written_before = match &csv.written {
+            Written::NotYet | Written::Never => None,
+            Written::Straight(straight) if straight.headings == headings => {
+                writer.finish(out);
+                return Ok(());
+            }
+            Written::Straight(straight) | Written::ThenWaiting(straight) => {
+                target.write_out(out)?;
+                Some((target.start_again()?, straight))
+            }
+        };
         writer.start(out, &headings);
         let total = csv.columns.len();
         let mut entries = csv.spool.entries()?;
@@ -647,35 +739,48 @@ impl Streaming {
             let (give_back, emptied) = mpsc::channel::<SecretBuf>();
             let writing = scope.spawn(move || -> io::Result<()> {
                 for mut piece in full {
-                    drain(&mut piece)?;
+                    target.write_out(&mut piece)?;
                     // The reader may be done; the piece is then dropped, wiped.
                     let _ = give_back.send(piece);
                 }
                 Ok(())
             });
-            let mut row = SecretBuf::new();
             let mut piece = std::mem::take(out);
-            let read = loop {
-                let columns = match entries.next_into(&mut row) {
-                    Ok(Some(columns)) => columns,
-                    Ok(None) => break Ok(()),
-                    Err(err) => break Err(err),
-                };
-                piece.extend(row.expose());
-                let missing = total.saturating_sub(usize::try_from(columns).unwrap_or(total));
+            // Adds a row of `columns` field columns, without its line end; false once the
+            // writer has stopped (on an error it returns).
+            let mut add_row = |row: &[u8], columns: usize| -> bool {
+                piece.extend(row);
                 // An empty cell is nothing between two commas (the row has other cells).
-                for _ in 0..missing {
+                for _ in columns..total {
                     piece.extend(b",");
                 }
                 piece.extend(b"\r\n");
-                if piece.expose().len() >= DRAIN_AT {
-                    let next = emptied.try_recv().unwrap_or_default();
-                    // A send fails only when the writer has stopped, on an error it returns.
-                    if to_write.send(std::mem::replace(&mut piece, next)).is_err() {
-                        break Ok(());
+                if piece.expose().len() < DRAIN_AT {
+                    return true;
+                }
+                let next = emptied.try_recv().unwrap_or_default();
+                to_write.send(std::mem::replace(&mut piece, next)).is_ok()
+            };
+            let read = (|| -> io::Result<()> {
+                if let Some((file, straight)) = written_before {
+                    let mut open = true;
+                    each_row_of(file, straight.header_bytes, |row| {
+                        open = add_row(row, straight.columns);
+                        open
+                    })?;
+                    if !open {
+                        return Ok(());
                     }
                 }
-            };
+                let mut row = SecretBuf::new();
+                while let Some(columns) = entries.next_into(&mut row)? {
+                    let columns = usize::try_from(columns).unwrap_or(total);
+                    if !add_row(row.expose(), columns) {
+                        break;
+                    }
+                }
+                Ok(())
+            })();
             *out = piece;
             drop(to_write);
             let written = writing
@@ -690,6 +795,50 @@ impl Streaming {
 
 /// How many full pieces of a CSV export may wait for the writer (see [`Streaming::finish`]).
 const PIECES_IN_FLIGHT: usize = 4;
+
+/// Reads CSV rows as this module writes them from `file`, after its first `skip` bytes, and
+/// hands each to `row` without its line end, until `row` returns false. A row ends at a line
+/// feed outside quotes: a field holding a quote, a comma or a line break is quoted, and a quote
+/// inside it doubled, so counting quotes tells inside from outside.
+fn each_row_of(mut file: File, skip: usize, mut row: impl FnMut(&[u8]) -> bool) -> io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(u64::try_from(skip).unwrap_or(u64::MAX)))?;
+    let mut block = Zeroizing::new(vec![0u8; DRAIN_AT]);
+    // The row read so far, which may go on in the next block.
+    let mut current = SecretBuf::new();
+    let mut quoted = false;
+    loop {
+        let read = file.read(&mut block)?;
+        if read == 0 {
+            break;
+        }
+        let mut start = 0;
+        for (at, byte) in block[..read].iter().enumerate() {
+            match byte {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => {
+                    current.extend(&block[start..at]);
+                    let whole = current.expose();
+                    if !row(whole.strip_suffix(b"\r").unwrap_or(whole)) {
+                        return Ok(());
+                    }
+                    current.clear();
+                    start = at + 1;
+                }
+                _ => {}
+            }
+        }
+        current.extend(&block[start..read]);
+    }
+    if current.expose().is_empty() {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the export written so far ends inside a row",
+        ))
+    }
+}
 
 /// How much of an export gathers in memory before it is written out.
 pub const DRAIN_AT: usize = 64 * 1024;

@@ -71,6 +71,16 @@ impl NewPrivateFile {
     }
 }
 
+impl NewPrivateFile {
+    /// Gives up the file: what was written, to be read from its start through the returned
+    /// descriptor. Its temporary name goes now, and the file with the descriptor.
+    pub fn into_written(self) -> io::Result<File> {
+        let mut written = self.temp.try_clone()?;
+        io::Seek::seek(&mut written, io::SeekFrom::Start(0))?;
+        Ok(written)
+    }
+}
+
 impl Write for NewPrivateFile {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.temp.write(bytes)

@@ -27,7 +27,8 @@
 //! the order of their files, into an export written as it goes ([`export::Streaming`]) or a
 //! report's counts ([`report::Counter`]): however many records there are, only a few are in
 //! memory at a time. What must wait for the end of the run (a CSV export's rows, for a header
-//! naming every column; a report's testimonies, for the charts) waits sealed (`spool`), never
+//! naming every column, once a record brings a column the first did not, or whenever the export
+//! goes to standard output; a report's testimonies, for the charts) waits sealed (`spool`), never
 //! in clear on disk. The identities are loaded once, before any record is read.
 
 pub mod client;

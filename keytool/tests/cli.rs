@@ -616,23 +616,27 @@ fn csv_guards_formulas_and_keeps_multiline_and_unicode_values() {
 
 /// More rows than wait in memory: they wait, sealed, in a temporary file that no name reaches
 /// (none is left in the folder), and come out as an export made at once would: in order, every
-/// row with a cell for the column the last record brought. A folder that cannot hold that file is
-/// named, with what to do.
+/// row with a cell for the column a record in the middle brought. A folder that cannot hold that
+/// file is named, with what to do. Written to a file instead, the rows before that record went
+/// straight out and are written again under the longer header: the file holds exactly what
+/// standard output got.
 #[test]
 fn a_large_csv_export_waits_for_its_header_sealed_and_names_a_folder_that_cannot_hold_it() {
+    const LATE_IN_THE_MIDDLE: usize = 350;
     let dir = tmp();
     with_key_1(dir.path());
     let export = dir.path().join("export");
     fs::create_dir(&export).unwrap();
-    let testimony = "They came at night — ночью, 夜里, \"again\".\n".repeat(150);
+    // Quotes, commas and both kinds of line break, inside quoted cells.
+    let testimony = "They came at night — ночью, 夜里, \"again\".\n…and again,\r\n".repeat(120);
     let count = 700;
     for n in 0..count {
         let mut fields = vec![
             ("name", text(&format!("Signer {n}"))),
             ("testimony", text(&testimony)),
         ];
-        if n + 1 == count {
-            fields.push(("late", text("only the last record has this")));
+        if n == LATE_IN_THE_MIDDLE || n + 1 == count {
+            fields.push(("late", text("only two records have this")));
         }
         let record = submission("open-letter", "en", "2026-11-28", fields);
         write(
@@ -670,8 +674,8 @@ fn a_large_csv_export_waits_for_its_header_sealed_and_names_a_folder_that_cannot
         assert_eq!(&row[0], format!("{n:032x}"));
         assert_eq!(&row[4], format!("Signer {n}"));
         assert_eq!(&row[5], testimony);
-        let late = if n + 1 == count {
-            "only the last record has this"
+        let late = if n == LATE_IN_THE_MIDDLE || n + 1 == count {
+            "only two records have this"
         } else {
             ""
         };
@@ -681,6 +685,32 @@ fn a_large_csv_export_waits_for_its_header_sealed_and_names_a_folder_that_cannot
         fs::read_dir(&spool).unwrap().count(),
         0,
         "nothing left behind"
+    );
+
+    fs::create_dir(dir.path().join("out")).unwrap();
+    let to_file = run(
+        dir.path(),
+        &mut keytool(
+            dir.path(),
+            &[
+                "decrypt",
+                "-i",
+                "key1.txt",
+                "--out",
+                "out/letter.csv",
+                "export",
+            ],
+        ),
+    );
+    assert_eq!((to_file.code, to_file.stderr.as_str()), (0, ""));
+    assert!(
+        fs::read(dir.path().join("out/letter.csv")).unwrap() == out.stdout.as_bytes(),
+        "the file holds what standard output got"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path().join("out")).unwrap().count(),
+        1,
+        "only the export is left beside it"
     );
 
     let missing = run(

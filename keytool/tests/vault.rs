@@ -537,6 +537,66 @@ fn a_changed_campaign_file_is_not_used() {
     assert_eq!(rows[1][5], "individual");
 }
 
+/// Written to a file, a vault's first rows go out at once, under the headings the first
+/// record's campaign gives. Here the first record names a campaign the vault does not hold, so
+/// its headings are field names; the records after it, with the same fields, have the campaign,
+/// whose questions head the export. The file is written again under those headings, and holds
+/// exactly what standard output gets.
+#[test]
+fn decrypt_vault_to_a_file_rewrites_the_headings_a_later_record_words() {
+    let dir = tempfile::tempdir().unwrap();
+    with_vault(dir.path());
+    let vault = dir.path().join("vault");
+    let first = "00000000000000000000000000000fff";
+    let unknown_campaign = record(
+        &version_of("another campaign file this vault never saw"),
+        "2026-11-27",
+        answers(
+            "sign",
+            "individual",
+            "First",
+            "",
+            &["share"],
+            true,
+            "",
+            false,
+        ),
+    );
+    let sealed = seal_to(&unknown_campaign, PUBLIC_1);
+    let mut index = fs::read_to_string(vault.join("index.tsv")).unwrap();
+    index.insert_str(
+        0,
+        &format!(
+            "{first}\t{}\thttps://letter.example\n",
+            hex::encode(sha2::Sha256::digest(&sealed))
+        ),
+    );
+    write(&vault.join("index.tsv"), index);
+    write(&vault.join("records").join(format!("{first}.age")), sealed);
+
+    let to_stdout = decrypt_vault(dir.path(), &[]);
+    assert_eq!(to_stdout.code, 0, "{}", to_stdout.stderr);
+    let rows = csv_rows(&to_stdout.stdout);
+    assert_eq!(
+        rows[0][5], "Please select",
+        "the campaign's question heads the column"
+    );
+    assert_eq!(
+        (rows[1][0].as_str(), rows[1][5].as_str()),
+        (first, "individual")
+    );
+
+    let to_file = decrypt_vault(dir.path(), &["--out", "letter.csv"]);
+    assert_eq!(
+        (to_file.code, to_file.stderr.as_str()),
+        (0, to_stdout.stderr.as_str())
+    );
+    assert!(
+        fs::read(dir.path().join("letter.csv")).unwrap() == to_stdout.stdout.as_bytes(),
+        "the file holds what standard output got"
+    );
+}
+
 /// The numbers of the chart titled `title`: its `<desc>`.
 fn chart_desc<'h>(html: &'h str, title: &str) -> &'h str {
     let title_at = html

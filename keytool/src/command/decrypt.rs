@@ -92,8 +92,9 @@ impl Decrypt {
     /// Opens every record it can, writes the export, and fails at the end if any record failed.
     ///
     /// Records are opened on every core and written in the order of their files, as they are
-    /// opened: only a few are in memory at a time (`open_each`). A CSV export's rows wait,
-    /// sealed, for its header ([`export::Streaming`]).
+    /// opened: only a few are in memory at a time (`open_each`). A CSV export's rows go
+    /// straight to a file while no record brings a new column, and otherwise wait, sealed, for
+    /// the header ([`export::Streaming`]).
     pub fn run(self) -> Result<(), Error> {
         if let Some(out) = &self.out
             && std::fs::symlink_metadata(out).is_ok()
@@ -124,7 +125,8 @@ impl Decrypt {
             Some(out) => (Sink::new_file(out)?, files::folder_of(out).to_owned()),
             None => (Sink::stdout()?, std::env::temp_dir()),
         };
-        let mut export = export::Streaming::new(self.format, output, spool_folder);
+        let mut export =
+            export::Streaming::new(self.format, output, spool_folder, self.out.is_some());
         let mut wording = Wording::new(self.lang.as_deref());
         let mut pending = SecretBuf::new();
         let batch = open_each(&keyring, &files, problems, |opened| {
@@ -146,11 +148,7 @@ impl Decrypt {
             }
         }
         export
-            .finish(
-                &mut pending,
-                |name| wording.label(name),
-                |buf| sink.drain_io(buf),
-            )
+            .finish(&mut pending, |name| wording.label(name), &mut sink)
             .map_err(|err| sink.take_error().unwrap_or_else(|| export_error(err)))?;
         sink.drain(&mut pending)?;
         sink.finish()?;
@@ -303,6 +301,22 @@ impl Sink {
             }
             _ => err(e),
         })
+    }
+}
+
+impl export::ExportTarget for Sink {
+    fn write_out(&mut self, buf: &mut SecretBuf) -> io::Result<()> {
+        self.drain_io(buf)
+    }
+
+    fn start_again(&mut self) -> io::Result<std::fs::File> {
+        match &mut self.target {
+            Target::Stdout(_) => Err(io::Error::other("standard output cannot be written again")),
+            Target::File { path, file, .. } => {
+                let fresh = files::NewPrivateFile::create_beside(path)?;
+                std::mem::replace(file, fresh).into_written()
+            }
+        }
     }
 }
 
