@@ -1,6 +1,7 @@
 use std::ffi::OsStr;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use seal::{EXPORT_INDEX_FILE, ExportIndex, RecipientSetFingerprint, RecordId};
@@ -414,7 +415,8 @@ pub(crate) fn warn(message: &str) {
 
 /// The record files to open, in order, kept small: a folder of a hundred thousand records is
 /// listed in a few megabytes. A file named like a record (`<id>.age`) is kept as its folder and
-/// id; a folder's index is kept once, and read only for a record that no identity opens.
+/// id; a folder's index is checked when it is listed, and read again and kept only for a record
+/// that no identity opens.
 #[derive(Debug, Default)]
 pub(crate) struct RecordFiles {
     folders: Vec<Folder>,
@@ -425,7 +427,11 @@ pub(crate) struct RecordFiles {
 #[derive(Debug)]
 struct Folder {
     path: PathBuf,
-    index: Option<SealedTo>,
+    /// Whether the index was there and read well when the folder was listed.
+    has_index: bool,
+    /// The index, read again and kept only once a record fails: it only names the keys a
+    /// record was sealed to, and kept from the start it grew with the records.
+    index: OnceLock<Option<SealedTo>>,
 }
 
 /// One record file: 24 bytes, whatever its name.
@@ -482,7 +488,15 @@ impl RecordFiles {
             RecordFile::Named { id, .. } => *id,
             _ => record_id(path)?,
         };
-        self.folder(folder).index.as_ref()?.of(id)
+        let folder = self.folder(folder);
+        if !folder.has_index {
+            return None;
+        }
+        folder
+            .index
+            .get_or_init(|| read_index(&folder.path, &mut Vec::new(), true).ok()?)
+            .as_ref()?
+            .of(id)
     }
 
     /// Reads and opens `file`.
@@ -653,10 +667,11 @@ fn list_folder(
                 kind,
             }),
     );
-    let index = read_index(folder, problems)?;
+    let has_index = read_index(folder, problems, false)?.is_some();
     files.folders.push(Folder {
         path: folder.to_owned(),
-        index,
+        has_index,
+        index: OnceLock::new(),
     });
     if files.files.is_empty() {
         files.files = names;
@@ -691,9 +706,13 @@ fn file_name<'b>(file: &'b RecordFile, buf: &'b mut [u8; 36]) -> &'b [u8] {
 /// it only names the keys each record was sealed to. A malformed index is an error.
 ///
 /// Read a line at a time (each checked by [`ExportIndex::parse`], as the server's export writes
-/// them), and kept as 24 bytes a record; problems are reported as if it had been read whole
-/// first: too large, then not UTF-8, then the first line that is not an index line.
-fn read_index(folder: &Path, problems: &mut Vec<Error>) -> Result<Option<SealedTo>, Error> {
+/// them), and, with `keep`, kept as 24 bytes a record; problems are reported as if it had been
+/// read whole first: too large, then not UTF-8, then the first line that is not an index line.
+fn read_index(
+    folder: &Path,
+    problems: &mut Vec<Error>,
+    keep: bool,
+) -> Result<Option<SealedTo>, Error> {
     let path = folder.join(EXPORT_INDEX_FILE);
     let file = match input::open_regular_file(&path, MAX_INDEX_BYTES, "export index") {
         Ok((file, _)) => file,
@@ -735,6 +754,7 @@ fn read_index(folder: &Path, problems: &mut Vec<Error>) -> Result<Option<SealedT
                 invalid = Some(seal::Error::InvalidIndexLine { line: number });
             }
             Err(reason) => invalid = Some(reason),
+            Ok(_) if !keep => {}
             Ok(one) => {
                 let id = text.split_once('\t').and_then(|(id, _)| id.parse().ok());
                 if let Some((id, set)) = id.and_then(|id| Some((id, one.recipients_of(id)?))) {
