@@ -89,9 +89,13 @@ impl Keyring {
         let identities = text
             .lines()
             .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .map(|line| x25519::Identity::from_str(line).map(|id| X25519Identity::new(&id)))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| Error::NotAnIdentityFile {
+            .map(|line| {
+                x25519::Identity::from_str(line)
+                    .ok()
+                    .and_then(|id| X25519Identity::new(&id))
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| Error::NotAnIdentityFile {
                 path: path.to_owned(),
                 reason: "it holds an identity that is not X25519".to_owned(),
             })?;

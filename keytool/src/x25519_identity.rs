@@ -39,21 +39,20 @@ pub struct X25519Identity {
 }
 
 impl X25519Identity {
-    /// The same identity as `identity`, which age has already parsed and checked.
-    pub fn new(identity: &x25519::Identity) -> Self {
+    /// The same identity as `identity`, which age has already parsed and checked; `None` only
+    /// if age's own encoding of it could not be read back, which age's checks rule out.
+    pub fn new(identity: &x25519::Identity) -> Option<Self> {
         let encoded = identity.to_string();
-        // age encodes 32 bytes under its own prefix, so this cannot fail; if it ever did, the
-        // all-zero key opens nothing, which is a refusal rather than a panic.
+        let (_, bytes) = bech32::decode(encoded.expose_secret()).ok()?;
+        let bytes = Zeroizing::new(bytes);
         let mut secret = Zeroizing::new([0u8; 32]);
-        if let Ok((_, bytes)) = bech32::decode(encoded.expose_secret()) {
-            let bytes = Zeroizing::new(bytes);
-            if bytes.len() == secret.len() {
-                secret.copy_from_slice(&bytes);
-            }
+        if bytes.len() != secret.len() {
+            return None;
         }
+        secret.copy_from_slice(&bytes);
         let secret = StaticSecret::from(*secret);
         let public = PublicKey::from(&secret);
-        Self { secret, public }
+        Some(Self { secret, public })
     }
 }
 
@@ -180,7 +179,11 @@ mod tests {
     ) -> [Option<Result<Vec<u8>, String>>; 2] {
         [
             answer(age_identity.unwrap_stanza(stanza)),
-            answer(X25519Identity::new(age_identity).unwrap_stanza(stanza)),
+            answer(
+                X25519Identity::new(age_identity)
+                    .unwrap()
+                    .unwrap_stanza(stanza),
+            ),
         ]
     }
 
@@ -220,7 +223,7 @@ mod tests {
             )],
         );
         let record = seal::seal(&submission, &recipients).unwrap();
-        let ours = X25519Identity::new(&identity);
+        let ours = X25519Identity::new(&identity).unwrap();
         let opened = seal::open(&record, &[&ours]).unwrap();
         assert_eq!(
             opened.expose_fields()[0].expose_value(),
