@@ -608,8 +608,9 @@ enum Written {
 #[derive(Debug)]
 struct StraightRows {
     headings: Vec<String>,
-    /// The byte order mark and the header, in bytes.
-    header_bytes: usize,
+    /// Where the rows start in what the target was given: after the byte order mark and the
+    /// header, and whatever `out` held before them.
+    rows_start: usize,
     /// The field columns each row has.
     columns: usize,
 }
@@ -664,13 +665,14 @@ impl Streaming {
                 // The first record's own words name its columns, as the whole export's would
                 // so far; `finish` checks that no later record changed a heading.
                 let headings = csv_headings(&csv.columns, |name| words?.label(name));
-                let before = out.expose().len();
+                // Nothing went to the target before the first record: its rows start where
+                // `out` now ends.
                 csv.writer.start(out, &headings);
-                let header_bytes = out.expose().len() - before;
+                let rows_start = out.expose().len();
                 csv.writer.row(out, opened, words, csv.columns.as_slice());
                 csv.written = Written::Straight(StraightRows {
                     headings,
-                    header_bytes,
+                    rows_start,
                     columns: csv.columns.len(),
                 });
                 return Ok(());
@@ -764,7 +766,7 @@ impl Streaming {
             let read = (|| -> io::Result<()> {
                 if let Some((file, straight)) = written_before {
                     let mut open = true;
-                    each_row_of(file, straight.header_bytes, |row| {
+                    each_row_of(file, straight.rows_start, |row| {
                         open = add_row(row, straight.columns);
                         open
                     })?;
