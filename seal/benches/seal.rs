@@ -1,37 +1,43 @@
-//! `cargo bench -p seal --bench seal`: how long sealing, opening and padding take, and how many
-//! bytes a record takes on disk. A plain timing loop (no harness): each measurement runs a fixed
-//! number of iterations per round and reports the median of the rounds, so one slow round (the
-//! machine busy with something else) does not move it, followed by ± half the gap between the
-//! slowest and the fastest round (in percent of the median): how noisy the machine was.
+//! `cargo bench -p seal --bench seal`: how long sealing, opening and padding take, with divan.
+//! Each benchmark takes 100 samples (a sample is as many calls as it takes to be timed
+//! precisely) and prints the fastest, slowest, median and mean time per call; quote the median,
+//! which one slow sample (the machine busy with something else) does not move.
 //!
-//! Three tables:
-//! - testimonies of 0 to 60,000 characters sealed to three recipients (record size, seal, open);
-//! - realistic submissions (a person who signs and shares an account of 0.5, 2 or 8 KiB of
-//!   text in seven scripts) sealed to one and to three recipients, with MB/s;
-//! - Padmé padding and its check ([`seal::pad`], [`seal::unpad`]) of those submissions' JSON,
-//!   and the stack wipe ([`seal::scrub_stack`]) that ends every seal and open.
+//! - `realistic::seal`, `realistic::open`: realistic submissions (a person who signs and shares
+//!   an account of 512, 2,048 or 8,192 bytes of text in seven scripts) sealed to 1 and to 3
+//!   recipients;
+//! - `testimony::seal`, `testimony::open`: testimonies of 0 to 60,000 characters sealed to
+//!   three recipients;
+//! - `padding::pad`, `padding::unpad`: Padmé padding and its check ([`seal::pad`],
+//!   [`seal::unpad`]) of the realistic submissions' JSON;
+//! - `scrub_stack`: the stack wipe ([`seal::scrub_stack`]) that ends every seal and open.
 //!
-//! MB/s is millions of plaintext bytes a second, counting the submission's JSON (the padding
-//! and the age framing are not counted). Opening uses the identity of the *last* recipient, so
-//! with three recipients it tries every stanza before the one that fits: the slowest case.
+//! Before the timings it prints what divan cannot: the bytes of each submission's JSON, its
+//! padded length and its record on disk.
+//!
+//! The throughput line (MB/s) counts millions of plaintext bytes a second: the submission's
+//! JSON, not its padding or the age framing. Opening uses the identity of the *last*
+//! recipient, so with three recipients it tries every stanza before the one that fits: the
+//! slowest case. Every input is checked once before it is timed (a record opens back to the
+//! submission sealed in it, padding comes off back to the JSON), so a broken build fails rather
+//! than timing an error. A call's result is dropped inside the timed part, as in use: dropping
+//! a padded plaintext or an opened submission wipes it.
 
-use std::fmt;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use age::x25519;
+use divan::Bencher;
+use divan::counter::BytesCount;
 use seal::{Field, FieldValue, RecipientSet, Submission};
 
-/// Rounds per measurement; the median is reported.
-const ROUNDS: usize = 9;
-/// Calls per round for sealing and opening (an X25519 agreement per recipient each).
-const CRYPTO_ITERATIONS: u32 = 300;
-/// Calls per round for the testimonies, up to 60,000 characters.
-const TESTIMONY_ITERATIONS: u32 = 200;
-/// Calls per round for padding, which takes well under a microsecond for small records.
-const PADDING_ITERATIONS: u32 = 1_000;
 /// Sizes of the accounts in the realistic submissions, in bytes of UTF-8.
 const ACCOUNT_BYTES: [usize; 3] = [512, 2 * 1024, 8 * 1024];
+/// Recipients of the realistic submissions.
+const RECIPIENT_COUNTS: [usize; 2] = [1, 3];
+/// Lengths of the testimonies, in characters.
+const TESTIMONY_CHARACTERS: [usize; 4] = [0, 1_000, 10_000, 60_000];
+/// Recipients of the testimonies.
+const TESTIMONY_RECIPIENTS: usize = 3;
 
 /// Sentences of an account, in the scripts the people who sign write in.
 const PHRASES: [&str; 7] = [
@@ -44,12 +50,12 @@ const PHRASES: [&str; 7] = [
     "Sinabi nilang tutulungan kami, pero nawalan kami ng trabaho at tirahan.\n\n",
 ];
 
-/// The submission the first table measures: a testimony of `testimony_bytes` characters.
-fn submission(testimony_bytes: usize) -> Submission {
+/// A submission with a testimony of `characters` characters.
+fn testimony_submission(characters: usize) -> Submission {
     let testimony: String = "Testimony — ça, مرحبا, 他们. "
         .chars()
         .cycle()
-        .take(testimony_bytes)
+        .take(characters)
         .collect();
     Submission::new(
         "open-letter".into(),
@@ -120,59 +126,6 @@ fn realistic_submission(account_bytes: usize) -> Submission {
     .with_receipt("a7".repeat(32))
 }
 
-/// The time per call of `op` in each of [`ROUNDS`] rounds of `iterations` calls, after one
-/// warm-up round.
-fn time_per_call<T>(iterations: u32, mut op: impl FnMut() -> T) -> Timing {
-    for _ in 0..iterations {
-        black_box(op());
-    }
-    let mut rounds: Vec<Duration> = (0..ROUNDS)
-        .map(|_| {
-            let started = Instant::now();
-            for _ in 0..iterations {
-                black_box(op());
-            }
-            started.elapsed() / iterations
-        })
-        .collect();
-    rounds.sort();
-    Timing { rounds }
-}
-
-/// The rounds of one measurement, each the time per call, fastest first.
-struct Timing {
-    rounds: Vec<Duration>,
-}
-
-impl Timing {
-    fn median(&self) -> Duration {
-        self.rounds[self.rounds.len() / 2]
-    }
-
-    /// Half the gap between the slowest and the fastest round, in percent of the median: how
-    /// much the machine's other work moved this measurement.
-    fn spread_percent(&self) -> f64 {
-        let gap = *self.rounds.last().unwrap() - self.rounds[0];
-        50.0 * gap.as_secs_f64() / self.median().as_secs_f64()
-    }
-
-    /// Millions of `bytes` a second at the median.
-    fn megabytes_per_second(&self, bytes: usize) -> f64 {
-        bytes as f64 / self.median().as_secs_f64() / 1e6
-    }
-}
-
-/// The median, then the spread: `147.0µs ±6%`.
-impl fmt::Display for Timing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&format!(
-            "{:.1?} ±{:.0}%",
-            self.median(),
-            self.spread_percent()
-        ))
-    }
-}
-
 /// Recipients and the identities that open their records.
 fn keys(count: usize) -> (RecipientSet, Vec<x25519::Identity>) {
     let identities: Vec<x25519::Identity> =
@@ -182,119 +135,174 @@ fn keys(count: usize) -> (RecipientSet, Vec<x25519::Identity>) {
     (recipients, identities)
 }
 
-/// The submission's JSON as sealed (the record's plaintext without its padding).
-fn json_of(record: &[u8], identity: &x25519::Identity) -> Vec<u8> {
-    let padded = seal::decrypt(record, &[identity as &dyn age::Identity]).unwrap();
-    seal::unpad(&padded).unwrap().to_vec()
+/// One submission sealed to its recipients, checked to open back to what was sealed.
+struct Sealed {
+    submission: Submission,
+    recipients: RecipientSet,
+    /// The last recipient's identity: opening with it tries every stanza before the one that
+    /// fits.
+    last_identity: x25519::Identity,
+    record: Vec<u8>,
+    /// The submission's JSON as sealed (the record's plaintext without its padding).
+    json: Vec<u8>,
 }
 
-fn testimonies() {
-    let (recipients, identities) = keys(3);
-    let last = identities.last().unwrap() as &dyn age::Identity;
-    println!(
-        "testimonies, {} recipients ({TESTIMONY_ITERATIONS} calls x {ROUNDS} rounds, median per \
-         call ± half the rounds' spread)",
-        identities.len()
-    );
-    println!(
-        "{:>10} {:>12} {:>15} {:>15}",
-        "characters", "record bytes", "seal", "open"
-    );
-    for size in [0usize, 1_000, 10_000, 60_000] {
-        let submission = submission(size);
+impl Sealed {
+    /// Seals `submission` to `recipient_count` new keys; panics unless the record opens back to
+    /// the same submission.
+    fn new(submission: Submission, recipient_count: usize) -> Self {
+        let (recipients, mut identities) = keys(recipient_count);
+        let last_identity = identities.pop().unwrap();
         let record = seal::seal(&submission, &recipients).unwrap();
-        let seal_time = time_per_call(TESTIMONY_ITERATIONS, || {
-            seal::seal(black_box(&submission), &recipients).unwrap()
-        });
-        let open_time = time_per_call(TESTIMONY_ITERATIONS, || {
-            seal::open(black_box(&record), &[last]).unwrap()
-        });
-        println!(
-            "{:>10} {:>12} {:>15} {:>15}",
-            size,
-            record.len(),
-            seal_time,
-            open_time
-        );
+        let opener = [&last_identity as &dyn age::Identity];
+        let padded = seal::decrypt(&record, &opener).unwrap();
+        let json = seal::unpad(&padded).unwrap().to_vec();
+        let opened = seal::open(&record, &opener).unwrap();
+        assert_same(&opened, &submission);
+        Self {
+            submission,
+            recipients,
+            last_identity,
+            record,
+            json,
+        }
+    }
+
+    /// Times sealing the submission again, with the JSON's bytes as throughput.
+    fn bench_seal(&self, bencher: Bencher) {
+        bencher
+            .counter(BytesCount::new(self.json.len()))
+            .bench_local(|| {
+                drop(seal::seal(black_box(&self.submission), &self.recipients).unwrap())
+            });
+    }
+
+    /// Times opening the record with the last identity, with the JSON's bytes as throughput.
+    fn bench_open(&self, bencher: Bencher) {
+        let identities = [&self.last_identity as &dyn age::Identity];
+        bencher
+            .counter(BytesCount::new(self.json.len()))
+            .bench_local(|| drop(seal::open(black_box(&self.record), &identities).unwrap()));
     }
 }
 
-fn realistic() {
+/// Panics unless `opened` holds exactly what `sealed` did.
+fn assert_same(opened: &Submission, sealed: &Submission) {
+    assert_eq!(opened.campaign(), sealed.campaign());
+    assert_eq!(opened.campaign_version(), sealed.campaign_version());
+    assert_eq!(opened.receipt(), sealed.receipt());
+    assert_eq!(opened.language(), sealed.language());
+    assert_eq!(opened.received(), sealed.received());
+    let names = |submission: &Submission| -> Vec<String> {
+        let fields = submission.expose_fields().iter();
+        fields.map(|field| field.name().to_owned()).collect()
+    };
+    assert_eq!(names(opened), names(sealed));
+    assert!(
+        opened
+            .expose_fields()
+            .iter()
+            .zip(sealed.expose_fields())
+            .all(|(opened, sealed)| opened.expose_value() == sealed.expose_value()),
+        "a field opened to another value than was sealed"
+    );
+}
+
+mod realistic {
+    use super::*;
+
+    #[divan::bench(consts = RECIPIENT_COUNTS, args = ACCOUNT_BYTES)]
+    fn seal<const RECIPIENTS: usize>(bencher: Bencher, account_bytes: usize) {
+        Sealed::new(realistic_submission(account_bytes), RECIPIENTS).bench_seal(bencher);
+    }
+
+    #[divan::bench(consts = RECIPIENT_COUNTS, args = ACCOUNT_BYTES)]
+    fn open<const RECIPIENTS: usize>(bencher: Bencher, account_bytes: usize) {
+        Sealed::new(realistic_submission(account_bytes), RECIPIENTS).bench_open(bencher);
+    }
+}
+
+mod testimony {
+    use super::*;
+
+    #[divan::bench(args = TESTIMONY_CHARACTERS)]
+    fn seal(bencher: Bencher, characters: usize) {
+        Sealed::new(testimony_submission(characters), TESTIMONY_RECIPIENTS).bench_seal(bencher);
+    }
+
+    #[divan::bench(args = TESTIMONY_CHARACTERS)]
+    fn open(bencher: Bencher, characters: usize) {
+        Sealed::new(testimony_submission(characters), TESTIMONY_RECIPIENTS).bench_open(bencher);
+    }
+}
+
+mod padding {
+    use super::*;
+
+    /// The JSON of the realistic submission with an account of `account_bytes`, checked to pad
+    /// and unpad back to itself.
+    fn json(account_bytes: usize) -> Vec<u8> {
+        let json = Sealed::new(realistic_submission(account_bytes), 1).json;
+        assert_eq!(seal::unpad(&seal::pad(&json)).unwrap(), json.as_slice());
+        json
+    }
+
+    #[divan::bench(args = ACCOUNT_BYTES)]
+    fn pad(bencher: Bencher, account_bytes: usize) {
+        let json = json(account_bytes);
+        bencher
+            .counter(BytesCount::new(json.len()))
+            .bench_local(|| drop(seal::pad(black_box(&json))));
+    }
+
+    #[divan::bench(args = ACCOUNT_BYTES)]
+    fn unpad(bencher: Bencher, account_bytes: usize) {
+        let json = json(account_bytes);
+        let padded = seal::pad(&json);
+        bencher
+            .counter(BytesCount::new(json.len()))
+            .bench_local(|| seal::unpad(black_box(&padded)).unwrap().len());
+    }
+}
+
+#[divan::bench]
+fn scrub_stack() {
+    seal::scrub_stack();
+}
+
+/// Prints the sizes divan's table has no column for, then runs the benchmarks.
+fn main() {
     println!(
-        "\nsubmissions that sign and share an account ({CRYPTO_ITERATIONS} calls x {ROUNDS} \
-         rounds, median per call ± half the rounds' spread; MB/s of JSON)"
+        "realistic submissions, bytes (a record varies by about ±50 from one seal to the next)"
     );
     println!(
-        "{:>8} {:>4} {:>6} {:>7} {:>7} {:>15} {:>7} {:>15} {:>7}",
-        "account", "keys", "JSON", "padded", "record", "seal", "MB/s", "open", "MB/s"
+        "{:>8} {:>10} {:>6} {:>7} {:>7}",
+        "account", "recipients", "JSON", "padded", "record"
     );
-    for recipient_count in [1, 3] {
-        let (recipients, identities) = keys(recipient_count);
-        let last = identities.last().unwrap();
+    for recipient_count in RECIPIENT_COUNTS {
         for account_bytes in ACCOUNT_BYTES {
-            let submission = realistic_submission(account_bytes);
-            let record = seal::seal(&submission, &recipients).unwrap();
-            let json = json_of(&record, last);
-            let seal_time = time_per_call(CRYPTO_ITERATIONS, || {
-                seal::seal(black_box(&submission), &recipients).unwrap()
-            });
-            let open_time = time_per_call(CRYPTO_ITERATIONS, || {
-                seal::open(black_box(&record), &[last as &dyn age::Identity]).unwrap()
-            });
+            let sealed = Sealed::new(realistic_submission(account_bytes), recipient_count);
             println!(
-                "{:>8} {:>4} {:>6} {:>7} {:>7} {:>15} {:>7.1} {:>15} {:>7.1}",
+                "{:>8} {:>10} {:>6} {:>7} {:>7}",
                 account_bytes,
                 recipient_count,
-                json.len(),
-                seal::padme(json.len() as u64),
-                record.len(),
-                seal_time,
-                seal_time.megabytes_per_second(json.len()),
-                open_time,
-                open_time.megabytes_per_second(json.len()),
+                sealed.json.len(),
+                seal::padme(sealed.json.len() as u64),
+                sealed.record.len(),
             );
         }
     }
-}
-
-fn padding() {
-    println!(
-        "\npadding those submissions' JSON ({PADDING_ITERATIONS} calls x {ROUNDS} rounds, median \
-         per call ± half the rounds' spread; MB/s of JSON)"
-    );
-    println!(
-        "{:>8} {:>6} {:>7} {:>15} {:>7} {:>15} {:>7}",
-        "account", "JSON", "padded", "pad", "MB/s", "unpad", "MB/s"
-    );
-    let (recipients, identities) = keys(1);
-    for account_bytes in ACCOUNT_BYTES {
-        let record = seal::seal(&realistic_submission(account_bytes), &recipients).unwrap();
-        let json = json_of(&record, &identities[0]);
-        let padded = seal::pad(&json);
-        assert_eq!(seal::unpad(&padded).unwrap(), json.as_slice());
-        let pad_time = time_per_call(PADDING_ITERATIONS, || seal::pad(black_box(&json)));
-        let unpad_time = time_per_call(PADDING_ITERATIONS, || {
-            seal::unpad(black_box(&padded)).unwrap().len()
-        });
+    println!("\ntestimonies to {TESTIMONY_RECIPIENTS} recipients, bytes");
+    println!("{:>10} {:>6} {:>7}", "characters", "JSON", "record");
+    for characters in TESTIMONY_CHARACTERS {
+        let sealed = Sealed::new(testimony_submission(characters), TESTIMONY_RECIPIENTS);
         println!(
-            "{:>8} {:>6} {:>7} {:>15} {:>7.0} {:>15} {:>7.0}",
-            account_bytes,
-            json.len(),
-            padded.len(),
-            pad_time,
-            pad_time.megabytes_per_second(json.len()),
-            unpad_time,
-            unpad_time.megabytes_per_second(json.len()),
+            "{:>10} {:>6} {:>7}",
+            characters,
+            sealed.json.len(),
+            sealed.record.len()
         );
     }
-    let scrub_time = time_per_call(PADDING_ITERATIONS, seal::scrub_stack);
-    println!("stack wipe that ends each seal and open (seal::scrub_stack): {scrub_time}");
-}
-
-fn main() {
-    let started = Instant::now();
-    testimonies();
-    realistic();
-    padding();
-    println!("\nwhole run: {:.1?}", started.elapsed());
+    println!();
+    divan::main();
 }

@@ -1,19 +1,26 @@
 //! `cargo bench -p sealform-server --bench validate`: how long the server takes to decode a form
 //! body ([`FormInput::parse`]) and to check it against the built-in campaign into a submission
-//! ([`validate`]), for bodies as a browser sends them. A plain timing loop (no harness): each
-//! measurement runs a fixed number of iterations per round and reports the median of the rounds,
-//! followed by ± half the gap between the slowest and the fastest round (in percent of the
-//! median): how noisy the machine was.
+//! ([`validate`]), for bodies as a browser sends them, with divan. Each benchmark takes 100
+//! samples (a sample is as many calls as it takes to be timed precisely) and prints the fastest,
+//! slowest, median and mean time per call; quote the median, which one slow sample (the machine
+//! busy with something else) does not move. Before the timings it prints each body's length,
+//! which divan has no column for.
+//!
+//! - `parse`: [`FormInput::parse`] alone;
+//! - `parse_and_validate`: [`FormInput::parse`], then [`validate`].
 //!
 //! Like the server binary, this program wipes every freed allocation (the same global
-//! allocator), so the times include what wiping costs on this path.
+//! allocator), and each call's results are dropped inside the timed part, so the times include
+//! what wiping costs on this path. Every body is checked once to parse and validate, so the
+//! timings follow the path a signature takes, not an error's.
 //!
-//! MB/s is millions of body bytes (urlencoded, as sent) a second.
+//! The throughput line (MB/s) counts millions of body bytes (urlencoded, as sent) a second.
 
 use std::fmt;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
+use divan::Bencher;
+use divan::counter::BytesCount;
 use seal::Day;
 use sealform_server::campaign::Campaign;
 use sealform_server::form::{FormInput, validate};
@@ -22,11 +29,6 @@ use zeroizing_alloc::ZeroAlloc;
 /// The server binary's allocator: every freed allocation is wiped.
 #[global_allocator]
 static WIPING_ALLOCATOR: ZeroAlloc<std::alloc::System> = ZeroAlloc(std::alloc::System);
-
-/// Rounds per measurement; the median is reported.
-const ROUNDS: usize = 9;
-/// Calls per round.
-const ITERATIONS: u32 = 500;
 
 /// Sentences of an account in several scripts.
 const MIXED: [&str; 7] = [
@@ -46,6 +48,59 @@ const CHINESE_ARABIC: [&str; 4] = [
     "警察拿走了我们的护照和积蓄，说这是为了保护我们。\r\n\r\n",
     "بعد المداهمة فقدنا عملنا وسكننا، ولم يسألنا أحد عما نحتاجه.\r\n\r\n",
 ];
+
+/// The day every body is validated on.
+fn day() -> Day {
+    "2026-11-28".parse().unwrap()
+}
+
+/// The bodies measured.
+#[derive(Clone, Copy)]
+enum Body {
+    /// Someone who only signs.
+    SignatureOnly,
+    /// Someone who signs and shares a 2 KiB account in seven scripts.
+    SignatureMixedAccount,
+    /// Someone who only shares, an 8 KiB account in Chinese and Arabic.
+    ShareOnlyChineseArabic,
+}
+
+impl Body {
+    const ALL: [Body; 3] = [
+        Body::SignatureOnly,
+        Body::SignatureMixedAccount,
+        Body::ShareOnlyChineseArabic,
+    ];
+
+    /// The urlencoded body; panics unless it parses and validates against `campaign`.
+    fn checked(self, campaign: &Campaign) -> String {
+        let body = match self {
+            Body::SignatureOnly => body("sign", true, None),
+            Body::SignatureMixedAccount => {
+                body("sign_and_share", true, Some(&account(&MIXED, 2 * 1024)))
+            }
+            Body::ShareOnlyChineseArabic => {
+                body("share", false, Some(&account(&CHINESE_ARABIC, 8 * 1024)))
+            }
+        };
+        let input = FormInput::parse(body.as_bytes(), campaign).expect("the body parses");
+        assert!(!input.honeypot_filled(), "{self}: the honeypot is filled");
+        let submission = validate(&input, campaign, day());
+        assert!(submission.is_ok(), "{self}: {:?}", submission.err());
+        body
+    }
+}
+
+/// The name divan shows for the body.
+impl fmt::Display for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Body::SignatureOnly => "signature only",
+            Body::SignatureMixedAccount => "signature, 2 KiB account",
+            Body::ShareOnlyChineseArabic => "share only, 8 KiB zh/ar",
+        })
+    }
+}
 
 /// An account of at most `bytes` bytes of UTF-8 (at least `bytes` - 3) made of `phrases`, with
 /// line breaks as a browser sends a textarea's: CRLF.
@@ -96,108 +151,35 @@ fn body(intent: &str, signer: bool, account: Option<&str>) -> String {
         .finish()
 }
 
-/// The time per call of `op` in each of [`ROUNDS`] rounds of [`ITERATIONS`] calls, after one
-/// warm-up round.
-fn time_per_call<T>(mut op: impl FnMut() -> T) -> Timing {
-    for _ in 0..ITERATIONS {
-        black_box(op());
-    }
-    let mut rounds: Vec<Duration> = (0..ROUNDS)
-        .map(|_| {
-            let started = Instant::now();
-            for _ in 0..ITERATIONS {
-                black_box(op());
-            }
-            started.elapsed() / ITERATIONS
-        })
-        .collect();
-    rounds.sort();
-    Timing { rounds }
-}
-
-/// The rounds of one measurement, each the time per call, fastest first.
-struct Timing {
-    rounds: Vec<Duration>,
-}
-
-impl Timing {
-    fn median(&self) -> Duration {
-        self.rounds[self.rounds.len() / 2]
-    }
-
-    /// Half the gap between the slowest and the fastest round, in percent of the median: how
-    /// much the machine's other work moved this measurement.
-    fn spread_percent(&self) -> f64 {
-        let gap = *self.rounds.last().unwrap() - self.rounds[0];
-        50.0 * gap.as_secs_f64() / self.median().as_secs_f64()
-    }
-
-    /// Millions of `bytes` a second at the median.
-    fn megabytes_per_second(&self, bytes: usize) -> f64 {
-        bytes as f64 / self.median().as_secs_f64() / 1e6
-    }
-}
-
-/// The median, then the spread: `147.0µs ±6%`.
-impl fmt::Display for Timing {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&format!(
-            "{:.1?} ±{:.0}%",
-            self.median(),
-            self.spread_percent()
-        ))
-    }
-}
-
-fn main() {
-    let started = Instant::now();
+#[divan::bench(args = Body::ALL)]
+fn parse(bencher: Bencher, body: Body) {
     let campaign = Campaign::builtin();
-    let day: Day = "2026-11-28".parse().unwrap();
-    let mixed = account(&MIXED, 2 * 1024);
-    let chinese_arabic = account(&CHINESE_ARABIC, 8 * 1024);
-    let bodies = [
-        ("signature only", body("sign", true, None)),
-        (
-            "signature, 2 KiB account",
-            body("sign_and_share", true, Some(&mixed)),
-        ),
-        (
-            "share only, 8 KiB zh/ar",
-            body("share", false, Some(&chinese_arabic)),
-        ),
-    ];
+    let body = body.checked(&campaign);
+    bencher
+        .counter(BytesCount::new(body.len()))
+        .bench_local(|| drop(FormInput::parse(black_box(body.as_bytes()), &campaign).unwrap()));
+}
 
-    println!(
-        "form bodies against the built-in campaign ({ITERATIONS} calls x {ROUNDS} rounds, median \
-         per call ± half the rounds' spread; MB/s of body bytes; freed memory wiped, as in the \
-         server)"
-    );
-    println!(
-        "{:<26} {:>6} {:>15} {:>7} {:>15} {:>7}",
-        "body", "bytes", "parse", "MB/s", "parse+validate", "MB/s"
-    );
-    for (label, body) in &bodies {
-        let body = body.as_bytes();
-        // Every body is one the server accepts, so the loop times the path a signature takes.
-        let input = FormInput::parse(body, &campaign).expect("the body parses");
-        assert!(!input.honeypot_filled());
-        let submission = validate(&input, &campaign, day);
-        assert!(submission.is_ok(), "{label}: {:?}", submission.err());
-
-        let parse = time_per_call(|| FormInput::parse(black_box(body), &campaign).unwrap());
-        let both = time_per_call(|| {
-            let input = FormInput::parse(black_box(body), &campaign).unwrap();
-            validate(&input, &campaign, day).unwrap()
+#[divan::bench(args = Body::ALL)]
+fn parse_and_validate(bencher: Bencher, body: Body) {
+    let campaign = Campaign::builtin();
+    let body = body.checked(&campaign);
+    let day = day();
+    bencher
+        .counter(BytesCount::new(body.len()))
+        .bench_local(|| {
+            let input = FormInput::parse(black_box(body.as_bytes()), &campaign).unwrap();
+            drop(validate(&input, &campaign, day).unwrap());
         });
-        println!(
-            "{:<26} {:>6} {:>15} {:>7.0} {:>15} {:>7.0}",
-            label,
-            body.len(),
-            parse,
-            parse.megabytes_per_second(body.len()),
-            both,
-            both.megabytes_per_second(body.len()),
-        );
+}
+
+/// Prints each body's length, then runs the benchmarks.
+fn main() {
+    let campaign = Campaign::builtin();
+    println!("form bodies against the built-in campaign, bytes as sent (urlencoded)");
+    for body in Body::ALL {
+        println!("{:<26} {:>6}", body, body.checked(&campaign).len());
     }
-    println!("\nwhole run: {:.1?}", started.elapsed());
+    println!();
+    divan::main();
 }
