@@ -2,6 +2,7 @@
 //! without quoting any answer), then validated against the built-in campaign (every problem
 //! at once, and every answer kept).
 
+use proptest::prelude::*;
 use seal::{Day, FieldValue};
 use sealform_server::campaign::Campaign;
 use sealform_server::form::{AnswerProblem, FormInput, is_signature, validate};
@@ -93,6 +94,49 @@ fn refuses_invalid_utf8_nul_and_bad_escapes() {
     assert!(reason.contains("damaged"), "{reason}");
     let reason = bad_form(b"comment=%zz");
     assert!(reason.contains("damaged"), "{reason}");
+    // An escape cut short at the end of the body, or by the next field.
+    for cut in [
+        &b"comment=ab%4"[..],
+        b"comment=%",
+        b"comment=%4&name=x",
+        b"name=%e9%",
+    ] {
+        let reason = bad_form(cut);
+        assert!(reason.contains("damaged"), "{reason}");
+    }
+}
+
+/// `text` urlencoded with each byte escaped as `how` says (cycled): 0 as it is where that is
+/// allowed, 1 as `%XX`, 2 as `%xx`, 3 a space as `+`.
+fn escaped(text: &str, how: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, byte) in text.bytes().enumerate() {
+        let how = how.get(i % how.len().max(1)).copied().unwrap_or(0);
+        match (how, byte) {
+            (3, b' ') => out.push('+'),
+            (0, b'!'..=b'~') if !b"%&+=".contains(&byte) => out.push(char::from(byte)),
+            (2, _) => out.push_str(&format!("%{byte:02x}")),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+proptest! {
+    /// However a client escapes a value (bytes left as they are, escaped in upper or lower
+    /// case, spaces as `+`, in any mix), it decodes to exactly what was typed.
+    #[test]
+    fn every_escaping_decodes_to_what_was_typed(
+        text in "[^\u{0}]{0,48}",
+        how in prop::collection::vec(0u8..4, 0..16),
+    ) {
+        let body = format!("name={}&comment={}", escaped(&text, &how), escaped(&text, &how));
+        let input = FormInput::parse(body.as_bytes(), &campaign()).unwrap();
+        prop_assert_eq!(input.expose_value("name"), Some(text.as_str()));
+        // A long answer's CRLF line breaks become LF.
+        let lf = text.replace("\r\n", "\n");
+        prop_assert_eq!(input.expose_value("comment"), Some(lf.as_str()));
+    }
 }
 
 #[test]
