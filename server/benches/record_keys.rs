@@ -1,0 +1,117 @@
+//! `cargo bench -p sealform-server --bench record_keys`: what random record ids cost in sled,
+//! against ids that follow the order records arrive in. The store keys every record by a random
+//! id so that nothing on the host keeps the order of arrival once sled has rewritten its log
+//! (docs/THREAT-MODEL.md); this measures the price of that choice, for docs/PERFORMANCE.md.
+//!
+//! Each way of choosing keys runs in a process of its own (so its resident memory is its own)
+//! and writes the same load the store does, straight into sled with the store's segment and cache
+//! sizes: batches of 32 records of 1.5–9 KB of random bytes (as incompressible as sealed ones),
+//! each with a 33-byte receipt key, the counter once per batch, then `flush()` and `fdatasync`.
+//! It prints the rate and resident memory every 50,000 records.
+//!
+//! Settings (environment): `SEALFORM_BENCH_RECORDS` per way (default 300000). The data folders
+//! are deleted at the end; at the default they take about 2 GB each while the run lasts.
+
+use std::fs::File;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use rand::{Rng, RngCore};
+use sealform_server::store::{CACHE_BYTES, SEGMENT_SIZE};
+
+/// Which way of choosing keys this process measures, when the benchmark started it.
+const WAY_VARIABLE: &str = "SEALFORM_BENCH_KEYS";
+/// Records per batch: what the store's inserter takes at once at 32 requests at a time.
+const BATCH: usize = 32;
+/// How often progress is printed, in records.
+const REPORT_EVERY: usize = 50_000;
+
+fn main() {
+    let records = std::env::var("SEALFORM_BENCH_RECORDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300_000);
+    match std::env::var(WAY_VARIABLE).as_deref() {
+        Ok(way) => write_records(way, records),
+        Err(_) => {
+            println!("{records} records a way, batches of {BATCH}, synced per batch");
+            for way in ["random", "arrival"] {
+                let status = Command::new(std::env::current_exe().unwrap())
+                    .env(WAY_VARIABLE, way)
+                    .status()
+                    .unwrap();
+                assert!(status.success(), "the {way} run failed");
+            }
+        }
+    }
+}
+
+fn write_records(way: &str, records: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sled::Config::new()
+        .path(dir.path())
+        .segment_size(SEGMENT_SIZE)
+        .cache_capacity(CACHE_BYTES)
+        .flush_every_ms(None)
+        .open()
+        .unwrap();
+    let tree = db.open_tree("sealed").unwrap();
+    let log = File::open(dir.path().join("db")).unwrap();
+    let mut rng = rand::rng();
+    let started = Instant::now();
+    let mut written = 0;
+    while written < records {
+        let mut batch = sled::Batch::default();
+        for n in written..written + BATCH {
+            let mut key = [0u8; 17];
+            key[0] = b'r';
+            match way {
+                "random" => rng.fill_bytes(&mut key[1..]),
+                _ => key[1..9].copy_from_slice(&(n as u64).to_be_bytes()),
+            }
+            let mut record = vec![0u8; rng.random_range(1_500..9_000)];
+            rng.fill_bytes(&mut record);
+            batch.insert(&key[..], record);
+            let mut receipt = [0u8; 33];
+            receipt[0] = b'k';
+            rng.fill_bytes(&mut receipt[1..]);
+            batch.insert(&receipt[..], &key[..]);
+        }
+        written += BATCH;
+        batch.insert(&b"n"[..], &(written as u64).to_be_bytes()[..]);
+        tree.apply_batch(batch).unwrap();
+        db.flush().unwrap();
+        log.sync_data().unwrap();
+        if written % REPORT_EVERY < BATCH || written >= records {
+            println!(
+                "{way:>7} ids: {written:>7} records, {:>6.0} a second, resident {:>4} MiB, data {:>5} MiB",
+                written as f64 / started.elapsed().as_secs_f64(),
+                resident_kib() / 1024,
+                folder_bytes(dir.path()) / (1024 * 1024)
+            );
+        }
+    }
+}
+
+/// This process's resident memory.
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn folder_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| entry.metadata().ok())
+                .map(|meta| if meta.is_file() { meta.len() } else { 0 })
+                .sum()
+        })
+        .unwrap_or(0)
+}
