@@ -440,19 +440,7 @@ impl Server {
 
     /// User plus system CPU seconds the process has used.
     fn cpu_seconds(&self) -> f64 {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the command name (which may hold spaces) start at the state, field 3;
-        // utime and stime are fields 14 and 15, in ticks of 1/100 s on Linux.
-        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let fields: Vec<&str> = after_name.split_whitespace().collect();
-        let ticks = |i: usize| {
-            fields
-                .get(i)
-                .and_then(|f| f.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        (ticks(11) + ticks(12)) as f64 / 100.0
+        cpu_seconds(&self.child.id().to_string())
     }
 
     fn stop(mut self) {
@@ -461,6 +449,22 @@ impl Server {
             .status();
         let _ = self.child.wait();
     }
+}
+
+/// User plus system CPU seconds process `pid` (a number, or `self`) has used.
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at the state, field 3;
+    // utime and stime are fields 14 and 15, in ticks of 1/100 s on Linux.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (ticks(11) + ticks(12)) as f64 / 100.0
 }
 
 /// Peak and current resident memory of process `pid` in KiB; zeros once it is gone.
@@ -484,6 +488,8 @@ struct Series {
     label: String,
     rounds: Vec<Round>,
     cpu_per_thousand: f64,
+    /// The load generator's CPU seconds per 1,000 submissions to this server.
+    client_cpu_per_thousand: f64,
     peak_kib: u64,
 }
 
@@ -496,6 +502,7 @@ fn print_header() {
 
 async fn measure(label: &str, server: &Server, count: usize) -> Series {
     let cpu_before = server.cpu_seconds();
+    let client_cpu_before = cpu_seconds("self");
     let mut rounds = Vec::new();
     for concurrency in concurrencies() {
         let round = round(&server.base, concurrency, count, ROUND_TIME_LIMIT).await;
@@ -503,17 +510,20 @@ async fn measure(label: &str, server: &Server, count: usize) -> Series {
         rounds.push(round);
     }
     let acknowledged: usize = rounds.iter().map(|r| r.acknowledged).sum();
-    let cpu = server.cpu_seconds() - cpu_before;
+    let per_thousand = |seconds: f64| seconds * 1000.0 / acknowledged.max(1) as f64;
+    let cpu_per_thousand = per_thousand(server.cpu_seconds() - cpu_before);
+    // The load generator shares the cores: a server whose pages are larger costs it more.
+    let client_cpu_per_thousand = per_thousand(cpu_seconds("self") - client_cpu_before);
     let (peak_kib, _) = server.memory_kib();
     println!(
-        "{label}: {:.2} CPU seconds per 1,000 submissions (server process alone), peak resident {} KiB",
-        cpu * 1000.0 / acknowledged.max(1) as f64,
-        peak_kib
+        "{label}: {cpu_per_thousand:.2} CPU seconds per 1,000 submissions (server process alone; \
+         the load generator {client_cpu_per_thousand:.2}), peak resident {peak_kib} KiB",
     );
     Series {
         label: label.to_string(),
         rounds,
-        cpu_per_thousand: cpu * 1000.0 / acknowledged.max(1) as f64,
+        cpu_per_thousand,
+        client_cpu_per_thousand,
         peak_kib,
     }
 }
@@ -625,10 +635,13 @@ fn run_benchmark() {
                 );
             }
             println!(
-                "  CPU per 1,000: product {:.2} s, (b) {:.2} s, (a) {:.2} s; peak memory: product {} KiB, (b) {} KiB",
+                "  CPU per 1,000 (server + load generator): product {:.2} + {:.2} s, (b) {:.2} + {:.2} s, (a) {:.2} + {:.2} s; peak memory: product {} KiB, (b) {} KiB",
                 product.cpu_per_thousand,
+                product.client_cpu_per_thousand,
                 ceiling.cpu_per_thousand,
+                ceiling.client_cpu_per_thousand,
                 parse.cpu_per_thousand,
+                parse.client_cpu_per_thousand,
                 product.peak_kib,
                 ceiling.peak_kib
             );
