@@ -869,11 +869,14 @@ async fn startup(dir: &Path, keys: &[String], records: usize) {
     for writer in filling {
         writer.await.unwrap();
     }
+    let written = started.elapsed();
+    let closing = Instant::now();
     store.close().await.unwrap();
     drop(store);
     println!(
-        "\nstart-up: {records} records written in {:.1?}, data folder {} MiB",
-        started.elapsed(),
+        "\nstart-up: {records} records written in {written:.1?}, the store closed in {:.1?}, \
+         data folder {} MiB",
+        closing.elapsed(),
         folder_bytes(&data) / (1024 * 1024)
     );
     let client = reqwest::Client::new();
