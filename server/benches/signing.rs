@@ -24,7 +24,8 @@
 //! `SEALFORM_BENCH_STARTUP_RECORDS` for the start-up measure (default 100000; 0 skips it),
 //! `SEALFORM_BENCH_CONCURRENCIES` (default `1,8,32,64`),
 //! `SEALFORM_BENCH_ONLY=product` to measure the product alone (for profiling), `=soak` for the
-//! memory soak alone. Every round is
+//! memory soak alone, `=pairs` for the product and (b) in turn `SEALFORM_BENCH_PAIRS` times
+//! (default 5) with one key, and the median of their ratios. Every round is
 //! bounded in count and time; the run ends by itself and touches only loopback.
 
 use std::io::{BufRead, BufReader};
@@ -599,6 +600,10 @@ fn run_benchmark() {
             "{count} submissions per round (GET / then POST /sign; latency is the POST), \
              2 cores shared by client and server"
         );
+        if only.as_deref() == Some("pairs") {
+            pairs(dir.path(), count, setting("SEALFORM_BENCH_PAIRS", 5)).await;
+            return;
+        }
         let mut parse_series = None;
         let key_counts: &[usize] = if only_soak { &[] } else { &[1, 3] };
         for &recipients in key_counts {
@@ -674,6 +679,56 @@ fn run_benchmark() {
             startup(dir.path(), &keys, startup_records).await;
         }
     });
+}
+
+/// `SEALFORM_BENCH_ONLY=pairs`: the product and (b) in turn, `pairs` times, with one key and
+/// fresh data folders; each pair's ratio, then the median, lowest and highest. This machine's
+/// disk varies more from minute to minute than the servers differ, so one pair says little.
+async fn pairs(dir: &Path, count: usize, pairs: usize) {
+    let pairs = pairs.max(1);
+    let keys = keys(1);
+    let levels = concurrencies();
+    println!("\n== {pairs} pairs, 1 recipient: the product, then (b), in turn");
+    print_header();
+    let mut ratios = vec![Vec::new(); levels.len()];
+    let mut p99s = vec![(Vec::new(), Vec::new()); levels.len()];
+    for pair in 0..pairs {
+        let data = dir.join(format!("pair-{pair}-product"));
+        let server = Server::product(&data, &keys, &[]);
+        let product = measure("sealform-server", &server, count).await;
+        server.stop();
+        check_product_stored(&data, &product);
+        let _ = std::fs::remove_dir_all(&data);
+
+        let data = dir.join(format!("pair-{pair}-ceiling"));
+        let server = Server::baseline("store", &data, &keys);
+        let ceiling = measure("(b) parse, seal, store, sync", &server, count).await;
+        server.stop();
+        check_ceiling_stored(&data, &ceiling);
+        let _ = std::fs::remove_dir_all(&data);
+
+        for (i, concurrency) in levels.iter().enumerate() {
+            let ratio = product.rounds[i].rate() / ceiling.rounds[i].rate();
+            println!("  pair {}, c={concurrency}: {ratio:.2} of (b)", pair + 1);
+            ratios[i].push(ratio);
+            p99s[i].0.push(product.rounds[i].percentile(0.99));
+            p99s[i].1.push(ceiling.rounds[i].percentile(0.99));
+        }
+    }
+    for (i, concurrency) in levels.iter().enumerate() {
+        ratios[i].sort_by(f64::total_cmp);
+        p99s[i].0.sort();
+        p99s[i].1.sort();
+        println!(
+            "c={concurrency}: median {:.2} of (b) over {pairs} pairs (lowest {:.2}, highest {:.2}); \
+             median p99 {:.2?} for the product, {:.2?} for (b)",
+            ratios[i][pairs / 2],
+            ratios[i][0],
+            ratios[i][pairs - 1],
+            p99s[i].0[pairs / 2],
+            p99s[i].1[pairs / 2],
+        );
+    }
 }
 
 /// `GET /` pages per second at 32 at once, and what the letter page weighs.
