@@ -1,7 +1,8 @@
 //! The store survives being killed again and again: the real server is started on one data
 //! folder, many people sign at once, and the server is killed with SIGKILL at a random moment —
-//! sometimes while it is still starting (opening the store) — then started again, cycle after
-//! cycle. At the end the server must still start and stop cleanly, and the export, opened with
+//! sometimes while it is still starting (opening the store), sometimes while it is stopping
+//! after a SIGTERM (closing the store, which opens it once more for sled's snapshot) — then
+//! started again, cycle after cycle. At the end the server must still start and stop cleanly, and the export, opened with
 //! the real key tool, must hold every signature that was thanked for exactly once, and nothing
 //! that was never sent; and the public count must be the number of records (the count is
 //! written in the same atomic batch as the records it counts). A signature sent but not thanked for may or may not be there (the kill
@@ -42,6 +43,10 @@ const DEFAULT_CYCLES: usize = 50;
 const WRITERS: usize = 6;
 /// Once the server serves, it is killed after a random time below this.
 const MAX_LOAD: Duration = Duration::from_millis(700);
+/// One serving cycle in this many is first asked to stop (SIGTERM), then killed after a random
+/// time below [`MAX_STOPPING`], while it finishes requests, syncs and closes the store.
+const STOP_KILL_ONE_IN: u64 = 3;
+const MAX_STOPPING: Duration = Duration::from_millis(40);
 /// One cycle in this many (and always the first, which creates the store) kills the server
 /// while it is starting instead.
 const STARTUP_KILL_ONE_IN: u64 = 4;
@@ -90,7 +95,7 @@ fn every_acknowledged_signature_survives_repeated_kills() {
         command.args(&args).env("RUST_LOG", "trace");
         command
     };
-    let plan = Plan::new(cycles, STARTUP_KILL_ONE_IN);
+    let plan = Plan::new(cycles, STARTUP_KILL_ONE_IN, STOP_KILL_ONE_IN);
     let watchdog = Watchdog::start(plan.deadline + TIME_TO_CHECK, seed);
 
     let run = match run_cycles(&command, &plan, "nonce", seed, &watchdog) {
@@ -152,12 +157,14 @@ fn every_acknowledged_signature_survives_repeated_kills() {
     let comparison = compare(&run.tally, &stored);
     println!(
         "crash cycles: seed {seed}, {} of {cycles} cycles, {} kills during start-up ({} tried), \
-         slowest start {} ms, {} signatures sent, {} acknowledged, {} records ({} stored \
+         {} kills while stopping ({} tried), slowest start {} ms, {} signatures sent, {} acknowledged, {} records ({} stored \
          without a thank-you), {} lost, {} stored twice or more, {} unknown; cycles {:.1} s, in \
          all {:.1} s",
         run.cycles_run,
         run.kills_during_startup,
         run.startup_kills_tried,
+        run.kills_while_stopping,
+        run.stop_kills_tried,
         run.slowest_start.as_millis(),
         run.tally.sent.len(),
         run.tally.acknowledged.len(),
@@ -212,7 +219,7 @@ fn the_harness_catches_a_server_that_thanks_before_it_writes() {
         command
     };
     // Kills during start-up would only make this slower to find a loss.
-    let plan = Plan::new(CONTROL_CYCLES, 0);
+    let plan = Plan::new(CONTROL_CYCLES, 0, 0);
     let watchdog = Watchdog::start(plan.deadline + TIME_TO_CHECK, seed);
     let run = run_cycles(&command, &plan, "control", seed, &watchdog)
         .unwrap_or_else(|failure| panic!("control, seed {seed}: {failure}"));
@@ -280,19 +287,22 @@ fn fake_server_for_the_control() {
     }
 }
 
-/// What the cycles do: how many, when they must stop, and how often a kill lands in start-up.
+/// What the cycles do: how many, when they must stop, and how often a kill lands in start-up
+/// or in a graceful stop (0: never).
 struct Plan {
     cycles: usize,
     startup_kill_one_in: u64,
+    stop_kill_one_in: u64,
     deadline: Instant,
 }
 
 impl Plan {
-    fn new(cycles: usize, startup_kill_one_in: u64) -> Plan {
+    fn new(cycles: usize, startup_kill_one_in: u64, stop_kill_one_in: u64) -> Plan {
         let budget = TIME_BASE + TIME_PER_CYCLE * u32::try_from(cycles).unwrap();
         Plan {
             cycles,
             startup_kill_one_in,
+            stop_kill_one_in,
             deadline: Instant::now() + budget,
         }
     }
@@ -315,6 +325,10 @@ struct Run {
     /// before it said it was listening.
     startup_kills_tried: usize,
     kills_during_startup: usize,
+    /// Cycles that asked the process to stop and then killed it, and how many of those kills
+    /// came before it had stopped by itself.
+    stop_kills_tried: usize,
+    kills_while_stopping: usize,
     /// The longest a start took.
     slowest_start: Duration,
     /// Each cycle's log, in order.
@@ -341,6 +355,8 @@ fn run_cycles(
     let mut logs: Vec<String> = Vec::new();
     let mut startup_kills_tried = 0;
     let mut kills_during_startup = 0;
+    let mut stop_kills_tried = 0;
+    let mut kills_while_stopping = 0;
     let mut slowest_start = Duration::ZERO;
     let mut startup_estimate = Duration::from_millis(50);
     let mut cycles_run = 0;
@@ -386,14 +402,25 @@ fn run_cycles(
             startup_estimate = (startup_estimate + started) / 2;
             slowest_start = slowest_start.max(started);
             let kill_after = Duration::from_micros(random.below(MAX_LOAD.as_micros() as u64));
+            let stopping = (plan.stop_kill_one_in != 0 && random.below(plan.stop_kill_one_in) == 0)
+                .then(|| Duration::from_micros(random.below(MAX_STOPPING.as_micros() as u64)));
             let (status, log) = runtime.block_on(sign_then_kill(
                 process,
                 base,
                 format!("{prefix}-{cycle}"),
                 kill_after,
+                stopping,
                 Arc::clone(&tally),
             ));
-            if !was_killed(status) {
+            if stopping.is_some() {
+                stop_kills_tried += 1;
+                if was_killed(status) {
+                    kills_while_stopping += 1;
+                }
+            }
+            // Asked to stop first, it may have finished stopping before the kill.
+            let stopped_by_itself = stopping.is_some() && status.success();
+            if !was_killed(status) && !stopped_by_itself {
                 return Err(format!(
                     "cycle {cycle}: the process died by itself while serving ({status})\n\
                      its log:\n{log}"
@@ -410,17 +437,21 @@ fn run_cycles(
         cycles_run,
         startup_kills_tried,
         kills_during_startup,
+        stop_kills_tried,
+        kills_while_stopping,
         slowest_start,
         logs,
     })
 }
 
-/// Signs with [`WRITERS`] clients at `base` until the process is killed, `kill_after` from now.
+/// Signs with [`WRITERS`] clients at `base` until the process is killed, `kill_after` from now;
+/// with `stopping`, it is first sent SIGTERM then, and killed that much later.
 async fn sign_then_kill(
     process: Launched,
     base: String,
     prefix: String,
     kill_after: Duration,
+    stopping: Option<Duration>,
     tally: Arc<Mutex<Tally>>,
 ) -> (ExitStatus, String) {
     let writers: Vec<_> = (0..WRITERS)
@@ -433,6 +464,10 @@ async fn sign_then_kill(
         })
         .collect();
     tokio::time::sleep(kill_after).await;
+    if let Some(stopping) = stopping {
+        process.terminate();
+        tokio::time::sleep(stopping).await;
+    }
     let killed = process.kill();
     for writer in writers {
         // Every request fails at once when the process is gone; the timeout is a backstop.
@@ -644,11 +679,16 @@ impl Launched {
         (status, self.finish())
     }
 
-    /// SIGTERM, a graceful stop: it must exit successfully within [`START_LIMIT`].
-    fn stop(mut self) -> Result<String, String> {
+    /// Sends SIGTERM: asks for a graceful stop, without waiting for it.
+    fn terminate(&self) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         assert!(sent.success());
+    }
+
+    /// SIGTERM, a graceful stop: it must exit successfully within [`START_LIMIT`].
+    fn stop(mut self) -> Result<String, String> {
+        self.terminate();
         let limit = Instant::now() + START_LIMIT;
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
