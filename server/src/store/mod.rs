@@ -774,7 +774,7 @@ mod tests {
             .await
             .unwrap();
         // A read still running holds the database: the last opening cannot happen, and closing
-        // says so in the log rather than failing or waiting for it.
+        // says so in the log after waiting a moment for the folder's lock, rather than failing.
         let reading = store.inner.current().unwrap();
         store.close().await.unwrap();
         drop(reading);
