@@ -13,12 +13,14 @@
 //! are deleted at the end; at the default they take about 2 GB each while the run lasts.
 
 use std::fs::File;
-use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 use rand::{Rng, RngCore};
 use sealform_server::store::{CACHE_BYTES, SEGMENT_SIZE};
+use support::{folder_bytes, memory_kib};
+
+mod support;
 
 /// Which way of choosing keys this process measures, when the benchmark started it.
 const WAY_VARIABLE: &str = "SEALFORM_BENCH_KEYS";
@@ -87,31 +89,9 @@ fn write_records(way: &str, records: usize) {
             println!(
                 "{way:>7} ids: {written:>7} records, {:>6.0} a second, resident {:>4} MiB, data {:>5} MiB",
                 written as f64 / started.elapsed().as_secs_f64(),
-                resident_kib() / 1024,
+                memory_kib("self").1 / 1024,
                 folder_bytes(dir.path()) / (1024 * 1024)
             );
         }
     }
-}
-
-/// This process's resident memory.
-fn resident_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-fn folder_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter_map(|entry| entry.metadata().ok())
-                .map(|meta| if meta.is_file() { meta.len() } else { 0 })
-                .sum()
-        })
-        .unwrap_or(0)
 }

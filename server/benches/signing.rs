@@ -42,6 +42,9 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use seal::{Day, Field, FieldValue, RecipientSet, Submission};
 use sealform_server::store::{Beside, CACHE_BYTES, Counted, SEGMENT_SIZE, Store, week_of};
+use support::{folder_bytes, memory_kib};
+
+mod support;
 
 /// A round stops early past this, whatever it reached.
 const ROUND_TIME_LIMIT: Duration = Duration::from_secs(60);
@@ -436,7 +439,7 @@ impl Server {
 
     /// Peak and current resident memory in KiB.
     fn memory_kib(&self) -> (u64, u64) {
-        memory_kib(self.child.id())
+        memory_kib(&self.child.id().to_string())
     }
 
     /// User plus system CPU seconds the process has used.
@@ -466,19 +469,6 @@ fn cpu_seconds(pid: &str) -> f64 {
             .unwrap_or(0)
     };
     (ticks(11) + ticks(12)) as f64 / 100.0
-}
-
-/// Peak and current resident memory of process `pid` in KiB; zeros once it is gone.
-fn memory_kib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |key: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(key))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmHWM:"), field("VmRSS:"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -786,7 +776,7 @@ async fn soak(server: &Server, length: Duration) {
         ticks.tick().await;
         loop {
             ticks.tick().await;
-            let (_, now) = memory_kib(pid);
+            let (_, now) = memory_kib(&pid.to_string());
             if now == 0 {
                 break samples;
             }
@@ -959,19 +949,4 @@ async fn startup(dir: &Path, keys: &[String], records: usize) {
         server.started.elapsed()
     );
     server.stop();
-}
-
-fn folder_bytes(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|entry| match entry.metadata() {
-                    Ok(meta) if meta.is_dir() => folder_bytes(&entry.path()),
-                    Ok(meta) => meta.len(),
-                    Err(_) => 0,
-                })
-                .sum()
-        })
-        .unwrap_or(0)
 }
