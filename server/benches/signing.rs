@@ -519,6 +519,25 @@ async fn measure(label: &str, server: &Server, count: usize) -> Series {
     }
 }
 
+/// The product's rounds on a fresh folder `data`, checked to have stored every acknowledged
+/// submission once it stopped.
+async fn measure_product(data: &Path, keys: &[String], count: usize) -> Series {
+    let server = Server::product(data, keys, &[]);
+    let product = measure("sealform-server", &server, count).await;
+    server.stop();
+    check_product_stored(data, &product);
+    product
+}
+
+/// Baseline (b)'s rounds on a fresh folder `data`, checked the same way.
+async fn measure_ceiling(data: &Path, keys: &[String], count: usize) -> Series {
+    let server = Server::baseline("store", data, keys);
+    let ceiling = measure("(b) parse, seal, store, sync", &server, count).await;
+    server.stop();
+    check_ceiling_stored(data, &ceiling);
+    ceiling
+}
+
 fn acknowledged(series: &Series) -> usize {
     series.rounds.iter().map(|r| r.acknowledged).sum()
 }
@@ -601,19 +620,13 @@ fn run_benchmark() {
             println!("\n== {recipients} recipient(s)");
             print_header();
             let data = dir.path().join(format!("product-{recipients}"));
-            let server = Server::product(&data, &keys, &[]);
-            let product = measure("sealform-server", &server, count).await;
-            server.stop();
-            check_product_stored(&data, &product);
+            let product = measure_product(&data, &keys, count).await;
 
             if only_product {
                 continue;
             }
             let data = dir.path().join(format!("ceiling-{recipients}"));
-            let server = Server::baseline("store", &data, &keys);
-            let ceiling = measure("(b) parse, seal, store, sync", &server, count).await;
-            server.stop();
-            check_ceiling_stored(&data, &ceiling);
+            let ceiling = measure_ceiling(&data, &keys, count).await;
 
             if parse_series.is_none() {
                 let server = Server::baseline("parse", dir.path(), &keys);
@@ -684,17 +697,10 @@ async fn pairs(dir: &Path, count: usize, pairs: usize) {
     let mut p99s = vec![(Vec::new(), Vec::new()); levels.len()];
     for pair in 0..pairs {
         let data = dir.join(format!("pair-{pair}-product"));
-        let server = Server::product(&data, &keys, &[]);
-        let product = measure("sealform-server", &server, count).await;
-        server.stop();
-        check_product_stored(&data, &product);
+        let product = measure_product(&data, &keys, count).await;
         let _ = std::fs::remove_dir_all(&data);
-
         let data = dir.join(format!("pair-{pair}-ceiling"));
-        let server = Server::baseline("store", &data, &keys);
-        let ceiling = measure("(b) parse, seal, store, sync", &server, count).await;
-        server.stop();
-        check_ceiling_stored(&data, &ceiling);
+        let ceiling = measure_ceiling(&data, &keys, count).await;
         let _ = std::fs::remove_dir_all(&data);
 
         for (i, concurrency) in levels.iter().enumerate() {
