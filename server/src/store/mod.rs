@@ -636,6 +636,7 @@ const LOCK_WAIT: Duration = Duration::from_secs(2);
 fn open_when_unlocked(dir: &Path) -> sled::Result<sled::Db> {
     let started = Instant::now();
     loop {
+        remove_unfinished_snapshots(dir)?;
         let opened = sled::Config::new()
             .path(dir)
             .segment_size(SEGMENT_SIZE)
@@ -650,6 +651,39 @@ fn open_when_unlocked(dir: &Path) -> sled::Result<sled::Db> {
             opened => return opened,
         }
     }
+}
+
+/// sled 0.34 writes a snapshot (at every opening) to `snap.<lsn>.generating`, syncs it and
+/// renames it `snap.<lsn>`; but when it opens the folder it reads the newest `snap.*` file,
+/// `.generating` included. A server killed while sled wrote one leaves a half file that sled
+/// then refuses as corrupt, and the store would never open again. The file is never needed:
+/// the snapshot before it and the log still describe everything. So it is removed, while
+/// holding sled's own lock on its log, so that a snapshot another process is making is never
+/// touched (that process holds the lock; then sled's opening reports the folder in use).
+fn remove_unfinished_snapshots(dir: &Path) -> std::io::Result<()> {
+    let log = match fs::File::open(dir.join(LOG_FILE)) {
+        Ok(log) => log,
+        // A new store: sled has written nothing yet.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if log.try_lock().is_err() {
+        return Ok(());
+    }
+    let mut removed = false;
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            tracing::warn!("removing {name}: sled was stopped while writing it");
+            fs::remove_file(dir.join(&*name))?;
+            removed = true;
+        }
+    }
+    if removed {
+        sync_folder(dir)?;
+    }
+    Ok(())
 }
 
 fn is_lock_error(e: &sled::Error) -> bool {
@@ -762,6 +796,37 @@ mod tests {
         let reopened = Store::open(&data).unwrap();
         assert_eq!(reopened.signature_count(), 50);
         assert_eq!(reopened.record_count().unwrap(), 50);
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_cut_short_by_a_kill_does_not_stop_the_store_from_opening() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let store = Store::open(&data).unwrap();
+        for n in 0..20 {
+            store
+                .put(vec![n; 2000], beside(n, Counted::AsSignature))
+                .await
+                .unwrap();
+        }
+        store.close().await.unwrap();
+        // What a kill while sled writes its next snapshot leaves: the first half of it, under
+        // the name it has until it is complete.
+        let newest = newest_snapshot(&data);
+        let whole = fs::read(data.join(format!("snap.{newest:016X}"))).unwrap();
+        let unfinished = data.join(format!("snap.{:016X}.generating", newest + 4096));
+        fs::write(&unfinished, &whole[..whole.len() / 2]).unwrap();
+
+        let reopened = Store::open(&data).unwrap();
+        assert_eq!(reopened.signature_count(), 20);
+        assert_eq!(reopened.record_count().unwrap(), 20);
+        assert!(!unfinished.exists());
+
+        // While a server uses the folder, a snapshot it is writing is left alone (and the
+        // second opening is refused as before).
+        fs::write(&unfinished, b"in the making").unwrap();
+        assert!(Store::open(&data).is_err());
+        assert_eq!(fs::read(&unfinished).unwrap(), b"in the making");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
