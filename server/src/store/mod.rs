@@ -667,7 +667,8 @@ fn remove_unfinished_snapshots(dir: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
     };
-    if log.try_lock().is_err() {
+    // The lock sled takes (`flock`); it goes with `log` when this returns.
+    if rustix::fs::flock(&log, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_err() {
         return Ok(());
     }
     let mut removed = false;
