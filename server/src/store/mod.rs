@@ -63,11 +63,10 @@ const LOG_FILE: &str = "db";
 pub const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
 
 /// sled's page cache. Its default (1 GiB) keeps every record written since start in memory.
-/// With the earlier layout, which read four random keys a record, 8 MiB halved the signing rate;
-/// with the one-tree layout 8, 16 and 32 MiB gave the same rate and resident memory within the
-/// noise of a run (docs/PERFORMANCE.md), so this keeps more recently written leaves in memory for
-/// the organizers' reads at no measured cost.
-pub const CACHE_BYTES: u64 = 32 * 1024 * 1024;
+/// With the workspace's sled (its cache in 4 shards, vendor/sled/SEALFORM.md) what sled keeps
+/// follows this figure: 16 MiB held 33–48 MiB while writing 300 000 records with random ids
+/// (docs/PERFORMANCE.md), at the rate the published sled's 256 shards gave with 115–146 MiB.
+pub const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The largest sealed record the store takes: with the default body limits a record is at most
 /// about half of this (a form body's text, padded by at most an eighth, plus age's headers).
