@@ -1,7 +1,7 @@
 //! `cargo bench -p sealform-server --bench record_keys`: what random record ids cost in sled,
 //! against ids that follow the order records arrive in. The store keys every record by a random
-//! id so that nothing on the host keeps the order of arrival once sled has rewritten its log
-//! (docs/THREAT-MODEL.md); this measures the price of that choice, for docs/PERFORMANCE.md.
+//! id so that the keys keep no order of arrival (docs/THREAT-MODEL.md); this measures the price
+//! of that choice, for docs/PERFORMANCE.md.
 //!
 //! Each way of choosing keys runs in a process of its own (so its resident memory is its own)
 //! and writes the same load the store does, straight into sled with the store's segment and cache
