@@ -635,7 +635,6 @@ const LOCK_WAIT: Duration = Duration::from_secs(2);
 fn open_when_unlocked(dir: &Path) -> sled::Result<sled::Db> {
     let started = Instant::now();
     loop {
-        remove_unfinished_snapshots(dir)?;
         let opened = sled::Config::new()
             .path(dir)
             .segment_size(SEGMENT_SIZE)
@@ -650,40 +649,6 @@ fn open_when_unlocked(dir: &Path) -> sled::Result<sled::Db> {
             opened => return opened,
         }
     }
-}
-
-/// sled 0.34 writes a snapshot (at every opening) to `snap.<lsn>.generating`, syncs it and
-/// renames it `snap.<lsn>`; but when it opens the folder it reads the newest `snap.*` file,
-/// `.generating` included. A server killed while sled wrote one leaves a half file that sled
-/// then refuses as corrupt, and the store would never open again. The file is never needed:
-/// the snapshot before it and the log still describe everything. So it is removed, while
-/// holding sled's own lock on its log, so that a snapshot another process is making is never
-/// touched (that process holds the lock; then sled's opening reports the folder in use).
-fn remove_unfinished_snapshots(dir: &Path) -> std::io::Result<()> {
-    let log = match fs::File::open(dir.join(LOG_FILE)) {
-        Ok(log) => log,
-        // A new store: sled has written nothing yet.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    // The lock sled takes (`flock`); it goes with `log` when this returns.
-    if rustix::fs::flock(&log, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_err() {
-        return Ok(());
-    }
-    let mut removed = false;
-    for entry in fs::read_dir(dir)? {
-        let name = entry?.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with("snap.") && name.ends_with(".generating") {
-            tracing::warn!("removing {name}: sled was stopped while writing it");
-            fs::remove_file(dir.join(&*name))?;
-            removed = true;
-        }
-    }
-    if removed {
-        sync_folder(dir)?;
-    }
-    Ok(())
 }
 
 fn is_lock_error(e: &sled::Error) -> bool {

@@ -348,9 +348,11 @@ impl TransactionalTree {
         self.tree.context.pagecache.generate_id_inner()
     }
 
-    fn unstage(&self) {
-        unimplemented!()
-    }
+    // sealform: was `unimplemented!()`. A tree stages nothing of its own (the
+    // transaction's lock is taken in `TransactionalTrees::stage`), so there is
+    // nothing to undo; and no caller reaches this, since staging never fails
+    // and a tree's `validate` is always true.
+    fn unstage(&self) {}
 
     const fn validate(&self) -> bool {
         true

@@ -457,6 +457,24 @@ pub fn read_snapshot_or_default(config: &RunningConfig) -> Result<Snapshot> {
 /// Returns `Ok(Some(snapshot))` if there was nothing written.
 fn read_snapshot(config: &RunningConfig) -> Result<Option<Snapshot>> {
     let mut candidates = config.get_snapshot_files()?;
+    // sealform: a `.generating` file is a snapshot that was never finished
+    // (`write_snapshot` renames it once it is complete and synced). Reading it
+    // as the newest snapshot made a process killed while writing one leave a
+    // folder that never opened again. The snapshot before it and the log still
+    // describe everything, so it is removed. The caller holds the folder's
+    // lock, so no other process is writing it.
+    let mut unfinished = vec![];
+    candidates.retain(|path| {
+        let done = !path.to_string_lossy().ends_with(".generating");
+        if !done {
+            unfinished.push(path.clone());
+        }
+        done
+    });
+    for path in unfinished {
+        warn!("removing unfinished snapshot file {:?}", path);
+        std::fs::remove_file(&path)?;
+    }
     if candidates.is_empty() {
         debug!("no previous snapshot found");
         return Ok(None);
