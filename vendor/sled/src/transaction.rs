@@ -348,7 +348,7 @@ impl TransactionalTree {
         self.tree.context.pagecache.generate_id_inner()
     }
 
-    // sealform: was `unimplemented!()`. A tree stages nothing of its own (the
+    // sealform: this panicked as not implemented. A tree stages nothing of its own (the
     // transaction's lock is taken in `TransactionalTrees::stage`), so there is
     // nothing to undo; and no caller reaches this, since staging never fails
     // and a tree's `validate` is always true.
