@@ -42,7 +42,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use seal::{Day, Field, FieldValue, RecipientSet, Submission};
 use sealform_server::store::{Beside, CACHE_BYTES, Counted, SEGMENT_SIZE, Store, week_of};
-use support::{folder_bytes, memory_kib};
+use support::{cpu_seconds, folder_bytes, memory_kib};
 
 mod support;
 
@@ -453,22 +453,6 @@ impl Server {
             .status();
         let _ = self.child.wait();
     }
-}
-
-/// User plus system CPU seconds process `pid` (a number, or `self`) has used.
-fn cpu_seconds(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start at the state, field 3;
-    // utime and stime are fields 14 and 15, in ticks of 1/100 s on Linux.
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    (ticks(11) + ticks(12)) as f64 / 100.0
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,12 +4,20 @@
 //! server's time under load (docs/PERFORMANCE.md).
 //!
 //! - `r` + record id (16 bytes) → the recipient set's fingerprint (8 bytes), the week it
-//!   arrived (4 bytes, big-endian), then the sealed record itself.
+//!   arrived with whether it counted as a signature (4 bytes, big-endian: the week, plus
+//!   [`COUNTED_FLAG`] if it counted), then the sealed record itself. A record stored with a
+//!   withdrawal receipt has the id [`record_id_for_receipt`] gives, so that `/withdraw` finds it
+//!   without a key of its own: a second key per record, in a leaf of its own far from the
+//!   record's, cost an eighth of the server's time under load (docs/PERFORMANCE.md).
+//! - `c` + record id → nothing: a signature whose record was purged or expired, so that a later
+//!   withdrawal still lowers the count.
 //! - `k` + SHA-256 of a withdrawal receipt (32 bytes) → the record id, then 1 if it counted as
-//!   a signature.
+//!   a signature. Only in data folders written before record ids came from receipts, whose
+//!   records' ids are random and whose weeks never carry the flag; never written now.
 //! - `n` → the signature count (8 bytes, big-endian).
 
 use seal::{RecipientSetFingerprint, RecordId};
+use sha2::{Digest, Sha256};
 
 use super::{Beside, Counted};
 use crate::Error;
@@ -19,10 +27,13 @@ pub const SEALED_TREE: &str = "sealed";
 /// The prefix of every record's key: iterating it visits the records, in id order.
 pub const RECORD_PREFIX: &[u8] = b"r";
 const RECEIPT_PREFIX: u8 = b'k';
+const COUNTED_GONE_PREFIX: u8 = b'c';
 /// The signature count's key.
 pub const SIGNATURES_KEY: &[u8] = b"n";
 /// The fingerprint and the week before a record's bytes.
 const HEADER_BYTES: usize = 8 + 4;
+/// Set in a record's week when it counted as a signature. Weeks since 1970 stay far below it.
+const COUNTED_FLAG: u32 = 1 << 31;
 
 /// The key of the record called `id`.
 pub fn record_key(id: RecordId) -> [u8; 17] {
@@ -40,20 +51,31 @@ pub fn record_id(key: &[u8]) -> Result<RecordId, Error> {
         .ok_or_else(|| Error::Store("a record key is not a 16-byte id".into()))
 }
 
-/// The key of the receipt whose SHA-256 is `receipt_sha256`.
+/// The id of the record stored with the receipt whose SHA-256 is `receipt_sha256`: receipts
+/// are random and differ for every form served, so these ids are as random as drawn ones. Only
+/// the same form sent again has the same receipt, and then it is the same record.
+pub fn record_id_for_receipt(receipt_sha256: &[u8; 32]) -> RecordId {
+    let digest = Sha256::new()
+        .chain_update(b"sealform record id v1\0")
+        .chain_update(receipt_sha256)
+        .finalize();
+    RecordId::from_bytes(digest[..16].try_into().expect("16 of 32 bytes"))
+}
+
+/// The key that says the record called `id` was a signature, once the record itself is gone.
+pub fn counted_gone_key(id: RecordId) -> [u8; 17] {
+    let mut key = record_key(id);
+    key[0] = COUNTED_GONE_PREFIX;
+    key
+}
+
+/// The key of the receipt whose SHA-256 is `receipt_sha256`, in data folders written before
+/// record ids came from receipts.
 pub fn receipt_key(receipt_sha256: &[u8; 32]) -> [u8; 33] {
     let mut key = [0u8; 33];
     key[0] = RECEIPT_PREFIX;
     key[1..].copy_from_slice(receipt_sha256);
     key
-}
-
-/// A receipt's entry: the record's id, then 1 if it counted as a signature.
-pub fn receipt_entry(id: RecordId, counted: Counted) -> [u8; 17] {
-    let mut entry = [0u8; 17];
-    entry[..16].copy_from_slice(&id.to_bytes());
-    entry[16] = u8::from(counted == Counted::AsSignature);
-    entry
 }
 
 /// What a receipt's entry says: the record's key, and whether it counted as a signature.
@@ -70,8 +92,12 @@ pub fn read_receipt_entry(entry: &[u8]) -> Result<([u8; 17], bool), Error> {
 /// A record's value: the header, then the sealed bytes.
 pub fn record_entry(beside: &Beside, record: &[u8]) -> Vec<u8> {
     let mut entry = Vec::with_capacity(HEADER_BYTES + record.len());
+    let counted = match beside.counted {
+        Counted::AsSignature => COUNTED_FLAG,
+        Counted::NotAsSignature => 0,
+    };
     entry.extend_from_slice(&beside.recipients.to_bytes());
-    entry.extend_from_slice(&beside.week.to_be_bytes());
+    entry.extend_from_slice(&(beside.week | counted).to_be_bytes());
     entry.extend_from_slice(record);
     entry
 }
@@ -80,6 +106,9 @@ pub fn record_entry(beside: &Beside, record: &[u8]) -> Vec<u8> {
 pub struct StoredRecord<'a> {
     pub recipients: RecipientSetFingerprint,
     pub week: u32,
+    /// Whether it counted as a signature. Always false for a record of a data folder written
+    /// before record ids came from receipts: its receipt's entry says.
+    pub counted: bool,
     /// The sealed record, exactly as the server sealed it.
     pub sealed: &'a [u8],
 }
@@ -93,11 +122,13 @@ impl<'a> StoredRecord<'a> {
         }
         let (header, sealed) = entry.split_at(HEADER_BYTES);
         let (recipients, week) = header.split_at(8);
+        let week = u32::from_be_bytes(week.try_into().expect("4 bytes"));
         Ok(StoredRecord {
             recipients: RecipientSetFingerprint::from_bytes(
                 recipients.try_into().expect("8 bytes"),
             ),
-            week: u32::from_be_bytes(week.try_into().expect("4 bytes")),
+            week: week & !COUNTED_FLAG,
+            counted: week & COUNTED_FLAG != 0,
             sealed,
         })
     }
@@ -119,7 +150,7 @@ mod tests {
     #[test]
     fn entries_read_back_what_was_written() {
         let id = RecordId::random();
-        let beside = Beside {
+        let mut beside = Beside {
             recipients: RecipientSetFingerprint::from_bytes([7; 8]),
             counted: Counted::AsSignature,
             receipt: None,
@@ -128,18 +159,49 @@ mod tests {
         let entry = record_entry(&beside, b"age-encryption.org/v1");
         let read = StoredRecord::read(&entry).unwrap();
         assert_eq!(read.recipients, beside.recipients);
-        assert_eq!(read.week, 2950);
+        assert_eq!((read.week, read.counted), (2950, true));
         assert_eq!(read.sealed, b"age-encryption.org/v1");
+        beside.counted = Counted::NotAsSignature;
+        let entry = record_entry(&beside, b"age");
+        let read = StoredRecord::read(&entry).unwrap();
+        assert_eq!((read.week, read.counted), (2950, false));
         assert_eq!(record_id(&record_key(id)).unwrap(), id);
-        assert_eq!(
-            read_receipt_entry(&receipt_entry(id, Counted::NotAsSignature)).unwrap(),
-            (record_key(id), false)
-        );
         assert!(record_id(&receipt_key(&[1; 32])).is_err());
+        assert!(!counted_gone_key(id).starts_with(RECORD_PREFIX));
         assert!(StoredRecord::read(&[0; 11]).is_err());
-        assert!(read_receipt_entry(&[0; 16]).is_err());
         assert_eq!(read_counter(None), Ok(0));
         assert_eq!(read_counter(Some(&9u64.to_be_bytes())), Ok(9));
         assert!(read_counter(Some(&[1, 2])).is_err());
+    }
+
+    /// What a data folder written before record ids came from receipts holds still reads.
+    #[test]
+    fn entries_of_earlier_data_folders_read_back() {
+        let id = RecordId::random();
+        let mut record = [7u8; 8].to_vec();
+        record.extend_from_slice(&2950u32.to_be_bytes());
+        record.extend_from_slice(b"age");
+        let read = StoredRecord::read(&record).unwrap();
+        assert_eq!(
+            (read.week, read.counted, read.sealed),
+            (2950, false, &b"age"[..])
+        );
+        let mut receipt = id.to_bytes().to_vec();
+        receipt.push(1);
+        assert_eq!(
+            read_receipt_entry(&receipt).unwrap(),
+            (record_key(id), true)
+        );
+        assert!(read_receipt_entry(&receipt[1..]).is_err());
+    }
+
+    #[test]
+    fn a_receipt_always_gives_its_record_the_same_id_and_another_receipt_another() {
+        let id = record_id_for_receipt(&[1; 32]);
+        assert_eq!(id, record_id_for_receipt(&[1; 32]));
+        assert_ne!(id, record_id_for_receipt(&[2; 32]));
+        // Not the receipt's hash itself, which the withdrawal markers and the published list
+        // are keyed by.
+        assert_ne!(id.to_bytes()[..], [1; 16]);
     }
 }

@@ -1,5 +1,5 @@
-//! Sealed records on disk, in sled: only ciphertext, its random id and the fingerprint of the
-//! recipient set it was sealed to. Nothing here ever sees plaintext.
+//! Sealed records on disk, in sled: only ciphertext, its id (as random as a drawn one) and the
+//! fingerprint of the recipient set it was sealed to. Nothing here ever sees plaintext.
 //!
 //! Durability: [`Store::put`] answers only after an `fdatasync` of the file holding the record
 //! has returned. Records go through two threads of the store's own ("group commit"): the
@@ -119,10 +119,11 @@ struct Database {
 
 /// A record waiting for the inserter, and where to say it was stored.
 struct PendingRecord {
-    /// The record's value as stored ([`layout::record_entry`]), made on the request's own
-    /// worker: the one inserter thread only hands it to sled.
+    id: RecordId,
+    /// The record's value as stored ([`layout::record_entry`]). It and the id are made on the
+    /// request's own worker: the one inserter thread only hands them to sled.
     entry: Vec<u8>,
-    beside: Beside,
+    counted: Counted,
     stored: oneshot::Sender<Result<RecordId, String>>,
 }
 
@@ -157,8 +158,9 @@ impl Store {
         })
     }
 
-    /// Stores a sealed record with what is kept beside it under a fresh random id and returns
-    /// only once the log file holding it is synced. A record over [`MAX_RECORD_BYTES`] is
+    /// Stores a sealed record with what is kept beside it and returns its id only once the log
+    /// file holding it is synced. The id is [`layout::record_id_for_receipt`] of its receipt
+    /// when it has one, a fresh random one otherwise. A record over [`MAX_RECORD_BYTES`] is
     /// refused.
     pub async fn put(&self, record: Vec<u8>, beside: Beside) -> Result<RecordId, Error> {
         if record.len() > MAX_RECORD_BYTES {
@@ -168,13 +170,21 @@ impl Store {
             });
         }
         let database = self.database_for_writing().await?;
+        // Ids are 128 bits as random as drawn ones: a collision with a stored record is not
+        // worth a lookup per record. A receipt's id comes back only with the same form sent
+        // again, which the replay guard thanks without storing it twice; if that form comes back
+        // after its first store failed, its record is written again in its place.
+        let id = beside.receipt.map_or_else(RecordId::random, |receipt| {
+            layout::record_id_for_receipt(&receipt)
+        });
         let entry = layout::record_entry(&beside, &record);
         drop(record);
         let (stored, answer) = oneshot::channel();
         let sent = lock(&database.inserter).as_ref().map(|inserter| {
             inserter.send(PendingRecord {
+                id,
                 entry,
-                beside,
+                counted: beside.counted,
                 stored,
             })
         });
@@ -500,8 +510,10 @@ fn run_inserter(
             .chain(pending.try_iter().take(MAX_BATCH - 1))
             .collect();
         match insert_batch(inserting, &batch) {
-            Ok(ids) => {
-                let writers = batch.into_iter().map(|pending| pending.stored).zip(ids);
+            Ok(()) => {
+                let writers = batch
+                    .into_iter()
+                    .map(|pending| (pending.stored, pending.id));
                 if let Err(mpsc::SendError(FlushWait::Records(writers))) =
                     flusher.send(FlushWait::Records(writers.collect()))
                 {
@@ -519,26 +531,19 @@ fn run_inserter(
     }
 }
 
-/// Writes `batch` in one atomic sled batch under fresh random ids, which it returns in order.
-fn insert_batch(inserting: &Inserting, batch: &[PendingRecord]) -> Result<Vec<RecordId>, String> {
+/// Writes `batch` in one atomic sled batch.
+fn insert_batch(inserting: &Inserting, batch: &[PendingRecord]) -> Result<(), String> {
     let storage = |e: sled::Error| e.to_string();
-    let ids: Vec<RecordId> = batch.iter().map(|_| RecordId::random()).collect();
     let mut writes = sled::Batch::default();
-    for (pending, id) in batch.iter().zip(&ids) {
-        let beside = &pending.beside;
-        writes.insert(&layout::record_key(*id)[..], pending.entry.as_slice());
-        if let Some(receipt) = &beside.receipt {
-            writes.insert(
-                &layout::receipt_key(receipt)[..],
-                &layout::receipt_entry(*id, beside.counted)[..],
-            );
-        }
+    for pending in batch {
+        writes.insert(
+            &layout::record_key(pending.id)[..],
+            pending.entry.as_slice(),
+        );
     }
-    // Ids are 128 random bits: a collision with a stored record (or within the batch) is not
-    // worth a lookup per record.
     let signatures = batch
         .iter()
-        .filter(|pending| pending.beside.counted == Counted::AsSignature)
+        .filter(|pending| pending.counted == Counted::AsSignature)
         .count() as u64;
     let _counter = lock(&inserting.counter_writes);
     if signatures > 0 {
@@ -546,8 +551,7 @@ fn insert_batch(inserting: &Inserting, batch: &[PendingRecord]) -> Result<Vec<Re
         let count = layout::read_counter(count.as_deref())?;
         writes.insert(SIGNATURES_KEY, &(count + signatures).to_be_bytes()[..]);
     }
-    inserting.sealed.apply_batch(writes).map_err(storage)?;
-    Ok(ids)
+    inserting.sealed.apply_batch(writes).map_err(storage)
 }
 
 /// The flusher: per batch of waiting writers, one blocking `flush()` (sled writes its log) and
@@ -726,6 +730,29 @@ mod tests {
             assert_eq!(bytes.len(), 100);
             assert_eq!(index.recipients_of(*id), Some(fingerprint(bytes[0])));
         }
+    }
+
+    /// Each record is one key in sled, beside the one count: a second key per record costs a
+    /// read of a leaf of its own (docs/PERFORMANCE.md). Its id is its receipt's.
+    #[tokio::test]
+    async fn each_record_is_one_key_named_by_its_receipt() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        for n in 0..30 {
+            let id = store
+                .put(vec![n; 100], beside(n, Counted::AsSignature))
+                .await
+                .unwrap();
+            assert_eq!(id, layout::record_id_for_receipt(&[n; 32]));
+        }
+        let without_receipt = Beside {
+            receipt: None,
+            ..beside(99, Counted::NotAsSignature)
+        };
+        store.put(vec![99; 100], without_receipt).await.unwrap();
+        let database = store.inner.current().unwrap();
+        assert_eq!(database.sealed.len(), 31 + 1);
+        assert_eq!(database.sealed.scan_prefix(RECORD_PREFIX).count(), 31);
     }
 
     /// The log position the newest snapshot sled has written in `dir` covers (0 if none).

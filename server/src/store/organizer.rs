@@ -14,6 +14,34 @@ use super::layout::{self, RECORD_PREFIX, SIGNATURES_KEY, StoredRecord};
 use super::{Database, Store, lock};
 use crate::Error;
 
+/// Deletes the record called `id` if it is still stored and `still_wanted` says so of it, in one
+/// transaction that also leaves the mark of a signature ([`layout::counted_gone_key`]) if it
+/// was one, so that a withdrawal, before or after, lowers the count exactly once. Returns
+/// whether it deleted the record.
+fn delete_record(
+    sealed: &sled::Tree,
+    id: RecordId,
+    still_wanted: impl Fn(&StoredRecord) -> bool,
+) -> Result<bool, Error> {
+    let key = layout::record_key(id);
+    sealed
+        .transaction(|sealed| {
+            let Some(entry) = sealed.get(key)? else {
+                return Ok(false);
+            };
+            let record = StoredRecord::read(&entry).map_err(ConflictableTransactionError::Abort)?;
+            if !still_wanted(&record) {
+                return Ok(false);
+            }
+            sealed.remove(&key)?;
+            if record.counted {
+                sealed.insert(&layout::counted_gone_key(id), &[])?;
+            }
+            Ok(true)
+        })
+        .map_err(store_error)
+}
+
 /// One record as the organizer API lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
@@ -108,27 +136,17 @@ impl Store {
 
     /// Deletes each record whose stored bytes still hash to the given SHA-256, and nothing
     /// else; returns the ids it deleted, once that is on stable storage. The signature count
-    /// does not change: the signatures were given.
+    /// does not change: the signatures were given, and a signature's record leaves a mark so
+    /// that a later withdrawal still lowers it.
     pub async fn purge(&self, wanted: Vec<(RecordId, [u8; 32])>) -> Result<Vec<RecordId>, Error> {
         let database = self.database_for_writing().await?;
         let deleting = std::sync::Arc::clone(&database);
         let deleted = tokio::task::spawn_blocking(move || {
-            let storage = |e: sled::Error| Error::Store(e.to_string());
             let mut deleted = Vec::new();
             for (id, sha256) in wanted {
-                let key = layout::record_key(id);
-                let Some(entry) = deleting.sealed.get(key).map_err(storage)? else {
-                    continue;
-                };
-                if Sha256::digest(StoredRecord::read(&entry)?.sealed)[..] != sha256[..] {
-                    continue;
-                }
-                // Only the entry that was hashed: if a withdrawal took it meanwhile, nothing.
-                let removed = deleting
-                    .sealed
-                    .compare_and_swap(key, Some(entry), None as Option<&[u8]>)
-                    .map_err(storage)?;
-                if removed.is_ok() {
+                let still_stored =
+                    |record: &StoredRecord| Sha256::digest(record.sealed)[..] == sha256[..];
+                if delete_record(&deleting.sealed, id, still_stored)? {
                     deleted.push(id);
                 }
             }
@@ -155,6 +173,7 @@ impl Store {
         let marker = receipt.as_bytes().to_vec();
         let withdrawn = tokio::task::spawn_blocking(move || {
             let receipt_key = layout::receipt_key(&receipt_sha256);
+            let id = layout::record_id_for_receipt(&receipt_sha256);
             let trees = (&writing.sealed, &writing.signatories, &writing.withdrawals);
             // The inserter must not write a count read before this lowers it.
             let _counter = lock(&writing.counter_writes);
@@ -162,12 +181,21 @@ impl Store {
                 .transaction(|(sealed, signatories, withdrawals)| {
                     withdrawals.insert(&marker[..], &day.to_be_bytes())?;
                     signatories.remove(&receipt_sha256)?;
-                    let Some(entry) = sealed.remove(&receipt_key[..])? else {
+                    let counted = if let Some(entry) = sealed.remove(&receipt_key[..])? {
+                        // A record of a data folder written before ids came from receipts.
+                        let (record_key, counted) = layout::read_receipt_entry(&entry)
+                            .map_err(ConflictableTransactionError::Abort)?;
+                        sealed.remove(&record_key)?;
+                        counted
+                    } else if let Some(entry) = sealed.remove(&layout::record_key(id))? {
+                        StoredRecord::read(&entry)
+                            .map_err(ConflictableTransactionError::Abort)?
+                            .counted
+                    } else if sealed.remove(&layout::counted_gone_key(id))?.is_some() {
+                        true
+                    } else {
                         return Ok(Withdrawn::Unknown);
                     };
-                    let (record_key, counted) = layout::read_receipt_entry(&entry)
-                        .map_err(ConflictableTransactionError::Abort)?;
-                    sealed.remove(&record_key)?;
                     if counted {
                         let count = sealed.get(SIGNATURES_KEY)?;
                         let count = layout::read_counter(count.as_deref()).unwrap_or(0);
@@ -269,11 +297,10 @@ impl Store {
                 for entry in writing.sealed.scan_prefix(RECORD_PREFIX) {
                     let (key, entry) = entry.map_err(|e| Error::Store(e.to_string()))?;
                     if StoredRecord::read(&entry)?.week < before_week {
-                        writing
-                            .sealed
-                            .remove(key)
-                            .map_err(|e| Error::Store(e.to_string()))?;
-                        records += 1;
+                        let expired = |record: &StoredRecord| record.week < before_week;
+                        if delete_record(&writing.sealed, layout::record_id(&key)?, expired)? {
+                            records += 1;
+                        }
                     }
                 }
             }
@@ -401,6 +428,111 @@ mod tests {
         let reopened = Store::open(&dir.path().join("data")).unwrap();
         assert_eq!(reopened.signature_count(), 1);
         assert_eq!(reopened.withdrawals().unwrap().len(), 2);
+    }
+
+    /// Organizers purge what they pulled; a person may withdraw later. A signature's record
+    /// leaves a mark that lowers the count once; an account that did not count leaves nothing.
+    #[tokio::test]
+    async fn a_purged_signature_is_still_withdrawn_once_and_a_purged_account_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        let signature = store
+            .put(vec![1; 50], beside(1, 100, Counted::AsSignature))
+            .await
+            .unwrap();
+        let account = store
+            .put(vec![2; 50], beside(2, 100, Counted::NotAsSignature))
+            .await
+            .unwrap();
+        assert_eq!(signature, layout::record_id_for_receipt(&[1; 32]));
+        let hash = |n: u8| -> [u8; 32] { Sha256::digest([n; 50]).into() };
+        assert_eq!(
+            store
+                .purge(vec![(signature, hash(1)), (account, hash(2))])
+                .await
+                .unwrap(),
+            [signature, account]
+        );
+        assert_eq!(store.signature_count(), 1);
+        // Beside the count, only the signature's mark is left: nothing of the account.
+        let database = store.database().unwrap();
+        let keys: Vec<Vec<u8>> = database
+            .sealed
+            .iter()
+            .keys()
+            .map(|key| key.unwrap().to_vec())
+            .collect();
+        let mark = layout::counted_gone_key(signature).to_vec();
+        assert_eq!(keys, [mark, SIGNATURES_KEY.to_vec()]);
+        drop(database);
+
+        assert_eq!(
+            store.withdraw("RECEIPT2", [2; 32], 1).await.unwrap(),
+            Withdrawn::Unknown
+        );
+        assert_eq!(
+            store.withdraw("RECEIPT1", [1; 32], 1).await.unwrap(),
+            Withdrawn::Known { counted: true }
+        );
+        assert_eq!(store.signature_count(), 0);
+        assert_eq!(
+            store.withdraw("RECEIPT1", [1; 32], 2).await.unwrap(),
+            Withdrawn::Unknown
+        );
+        assert_eq!(store.signature_count(), 0);
+        store.close().await.unwrap();
+        drop(store);
+        let reopened = Store::open(&dir.path().join("data")).unwrap();
+        assert_eq!(reopened.signature_count(), 0);
+    }
+
+    /// A data folder written before record ids came from receipts: random ids, a key per
+    /// receipt, weeks without the flag. Its receipts still withdraw their records, purged or
+    /// not, and lower the count exactly when they counted.
+    #[tokio::test]
+    async fn receipts_of_a_folder_written_before_ids_came_from_receipts_still_withdraw() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let ids = [RecordId::random(), RecordId::random(), RecordId::random()];
+        {
+            let store = Store::open(&data).unwrap();
+            store.close().await.unwrap();
+            let db = super::super::open_when_unlocked(&data).unwrap();
+            let sealed = db.open_tree(layout::SEALED_TREE).unwrap();
+            for (n, id) in ids.iter().enumerate() {
+                let n = n as u8;
+                // Written as back then: the week alone, and the receipt's own key.
+                let mut entry = [n; 8].to_vec();
+                entry.extend_from_slice(&100u32.to_be_bytes());
+                entry.extend_from_slice(&[n; 50]);
+                sealed.insert(layout::record_key(*id), entry).unwrap();
+                let mut receipt = id.to_bytes().to_vec();
+                receipt.push(u8::from(n < 2));
+                sealed
+                    .insert(layout::receipt_key(&[n; 32]), receipt)
+                    .unwrap();
+            }
+            sealed.insert(SIGNATURES_KEY, &2u64.to_be_bytes()).unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(&data).unwrap();
+        assert_eq!(store.signature_count(), 2);
+        let hash: [u8; 32] = Sha256::digest([1u8; 50]).into();
+        assert_eq!(store.purge(vec![(ids[1], hash)]).await.unwrap(), [ids[1]]);
+        for (n, counted) in [(0u8, true), (1, true), (2, false)] {
+            assert_eq!(
+                store.withdraw(&format!("R{n}"), [n; 32], 1).await.unwrap(),
+                Withdrawn::Known { counted },
+                "receipt {n}"
+            );
+            assert_eq!(store.get(ids[usize::from(n)]).unwrap(), None);
+        }
+        assert_eq!(store.signature_count(), 0);
+        assert_eq!(
+            store.withdraw("R0", [0; 32], 2).await.unwrap(),
+            Withdrawn::Unknown
+        );
+        assert_eq!(store.signature_count(), 0);
     }
 
     /// The inserter adds to the stored count while withdrawals lower it: with both at once, the
