@@ -196,10 +196,13 @@ pub async fn sign(
     }
     Ok(match submit::submit(&state, &body, now).await? {
         Outcome::Stored(receipt) | Outcome::AlreadyStored(receipt) => {
-            html(StatusCode::OK, pages.thanks(&receipt))
+            html(StatusCode::OK, state.thanks_page(choice).page(&receipt))
         }
         // The trap looks like a success, with a receipt that belongs to nothing.
-        Outcome::Trapped => html(StatusCode::OK, pages.thanks(&Receipt::random())),
+        Outcome::Trapped => html(
+            StatusCode::OK,
+            state.thanks_page(choice).page(&Receipt::random()),
+        ),
         Outcome::Retry(retry) => {
             let fresh;
             let token = match retry.token_to_keep() {

@@ -12,7 +12,7 @@ use crate::Error;
 use crate::campaign::Campaign;
 use crate::config::Config;
 use crate::gate::Gate;
-use crate::pages::{BlankForm, Choice, Pages};
+use crate::pages::{BlankForm, Choice, Pages, ThanksPage};
 use crate::public_list::PublicList;
 use crate::rate_limit::Limiters;
 use crate::store::Store;
@@ -35,6 +35,8 @@ struct Shared {
     public_list: PublicList,
     /// `GET /`'s page per language and whether a signatory list is linked, rendered once.
     blank_forms: RwLock<HashMap<(Choice, bool), Arc<BlankForm>>>,
+    /// The thank-you page per language, rendered once.
+    thanks_pages: RwLock<HashMap<Choice, Arc<ThanksPage>>>,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
                 gate: Gate::default(),
                 public_list,
                 blank_forms: RwLock::default(),
+                thanks_pages: RwLock::default(),
             }),
         })
     }
@@ -94,22 +97,15 @@ impl AppState {
 
     /// `GET /`'s blank form in `choice`, rendered on first use.
     pub fn blank_form(&self, choice: Choice, public_list: bool) -> Arc<BlankForm> {
-        let key = (choice, public_list);
-        let cached = self
-            .shared
-            .blank_forms
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .cloned();
-        cached.unwrap_or_else(|| {
-            let rendered = Arc::new(Pages::new(self.campaign(), choice).blank_form(public_list));
-            self.shared
-                .blank_forms
-                .write()
-                .unwrap_or_else(PoisonError::into_inner)
-                .insert(key, Arc::clone(&rendered));
-            rendered
+        cached(&self.shared.blank_forms, (choice, public_list), || {
+            Pages::new(self.campaign(), choice).blank_form(public_list)
+        })
+    }
+
+    /// The thank-you page in `choice`, rendered on first use.
+    pub fn thanks_page(&self, choice: Choice) -> Arc<ThanksPage> {
+        cached(&self.shared.thanks_pages, choice, || {
+            Pages::new(self.campaign(), choice).thanks_page()
         })
     }
 
@@ -174,4 +170,25 @@ impl fmt::Debug for AppState {
             .field("recipients", &self.shared.fingerprint)
             .finish_non_exhaustive()
     }
+}
+
+/// The page `pages` holds under `key`, rendered with `render` and kept on first use.
+fn cached<K: Eq + std::hash::Hash, P>(
+    pages: &RwLock<HashMap<K, Arc<P>>>,
+    key: K,
+    render: impl FnOnce() -> P,
+) -> Arc<P> {
+    let kept = pages
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+        .cloned();
+    kept.unwrap_or_else(|| {
+        let rendered = Arc::new(render());
+        pages
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, Arc::clone(&rendered));
+        rendered
+    })
 }

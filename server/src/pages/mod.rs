@@ -138,6 +138,32 @@ fn render(template: &impl Template) -> String {
         .expect("rendering a template into a String cannot fail")
 }
 
+/// Where the receipt goes in the thank-you page rendered once: nothing a campaign or a
+/// translation writes contains it.
+const RECEIPT_MARK: &str = "sealformReceiptMark7f3a9c";
+
+/// The thank-you page in one language, rendered once and cut where the receipt goes: every
+/// submission's page is then one copy, not a rendering of the whole template.
+#[derive(Debug)]
+pub struct ThanksPage {
+    before: String,
+    after: String,
+}
+
+impl ThanksPage {
+    /// The page showing `receipt`.
+    pub fn page(&self, receipt: &Receipt) -> String {
+        // A receipt's characters need no escaping; escaped all the same, as the template did.
+        let Ok(code) = askama::filters::escape(receipt.grouped(), askama::filters::Html);
+        let code = code.to_string();
+        let mut page = String::with_capacity(self.before.len() + code.len() + self.after.len());
+        page.push_str(&self.before);
+        page.push_str(&code);
+        page.push_str(&self.after);
+        page
+    }
+}
+
 /// A campaign's pages in one language.
 #[derive(Debug, Clone, Copy)]
 pub struct Pages<'a> {
@@ -172,10 +198,15 @@ impl<'a> Pages<'a> {
     /// The page after a successful submission: the person's withdrawal receipt and the
     /// campaign's support resources; never echoes what was sent.
     pub fn thanks(&self, receipt: &Receipt) -> String {
+        self.thanks_page().page(receipt)
+    }
+
+    /// The thank-you page rendered once, to be given each receipt in turn: see [`ThanksPage`].
+    pub fn thanks_page(&self) -> ThanksPage {
         let t = self.texts();
         let receipt = ReceiptView {
             heading: t.receipt_heading,
-            code: receipt.grouped(),
+            code: RECEIPT_MARK.to_owned(),
             body: t.receipt_body,
             link: t.receipt_link,
         };
@@ -196,7 +227,14 @@ impl<'a> Pages<'a> {
             receipt: Some(receipt),
             support,
         };
-        self.render_message(t.thanks.title, &[t.thanks.body], page, Some(t.home_link))
+        let marked = self.render_message(t.thanks.title, &[t.thanks.body], page, Some(t.home_link));
+        let (before, after) = marked
+            .split_once(RECEIPT_MARK)
+            .expect("the thank-you page shows its receipt");
+        ThanksPage {
+            before: before.to_owned(),
+            after: after.to_owned(),
+        }
     }
 
     /// `/privacy`: who runs the letter, who can read the answers, what is kept and for how
@@ -789,10 +827,24 @@ mod tests {
     fn other_pages_say_what_happened_and_echo_nothing() {
         let c = campaign();
         let t = texts(c.language());
-        let thanks = thanks_page(&c, &Receipt::random());
+        let receipt = Receipt::random();
+        let thanks = thanks_page(&c, &receipt);
         assert_self_contained(&thanks);
         assert!(thanks.contains("<h1 id=\"page-heading\">Thank you</h1>"));
         assert!(!thanks.contains("<form") && !thanks.contains("<input"));
+        // The page rendered once shows each receipt where the template puts it, and only there.
+        let code = format!(
+            "<code id=\"receipt\" class=\"receipt-code\">{}</code>",
+            receipt.grouped()
+        );
+        assert_eq!(thanks.matches(&code).count(), 1);
+        assert_eq!(thanks.matches(&receipt.grouped()).count(), 1);
+        assert!(!thanks.contains(RECEIPT_MARK));
+        let other = Receipt::random();
+        assert_eq!(
+            thanks.replace(&receipt.grouped(), &other.grouped()),
+            thanks_page(&c, &other)
+        );
 
         for m in [
             t.bad_request,
