@@ -205,7 +205,14 @@ async fn refuse_oversized_headers(request: Request, next: Next) -> Response {
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
-    let line_bytes = request.uri().to_string().len() + request.method().as_str().len() + 12;
+    // The request line as sent: an origin-form target (`/path?query`), or an absolute one.
+    let uri = request.uri();
+    let target_bytes = uri.scheme_str().map_or(0, |scheme| scheme.len() + 3)
+        + uri
+            .authority()
+            .map_or(0, |authority| authority.as_str().len())
+        + uri.path_and_query().map_or(0, |path| path.as_str().len());
+    let line_bytes = target_bytes + request.method().as_str().len() + 12;
     if header_bytes + line_bytes > MAX_HEADER_BYTES {
         return AppError::HeadersTooLarge.into_response();
     }
@@ -249,15 +256,13 @@ async fn add_onion_location(
 /// the subscriber in `main` is set up without timestamps.
 async fn log_request(request: Request, next: Next) -> Response {
     let method = loggable_method(request.method());
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(no route)".to_owned(), |path| path.as_str().to_owned());
+    // A shared string: no copy per request.
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let started = Instant::now();
     let response = next.run(request).await;
     tracing::info!(
         method,
-        route,
+        route = route.as_ref().map_or("(no route)", MatchedPath::as_str),
         status = response.status().as_u16(),
         latency_ms = %format_args!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
         "request"

@@ -81,6 +81,9 @@ pub struct Store {
 #[derive(Debug)]
 struct Inner {
     dir: PathBuf,
+    /// The data folder, open: the free-space check before every store asks about it without
+    /// looking its path up again.
+    folder: fs::File,
     signatures: AtomicU64,
     /// Set by [`Store::close`]: every later write is refused, and nothing is reopened.
     closed: AtomicBool,
@@ -145,10 +148,15 @@ impl Store {
             path: dir.to_path_buf(),
             reason,
         })?;
+        let folder = fs::File::open(dir).map_err(|e| Error::DataDir {
+            path: dir.to_path_buf(),
+            reason: format!("cannot open it: {e}"),
+        })?;
         let (database, signatures) = Database::open(dir)?;
         Ok(Store {
             inner: Arc::new(Inner {
                 dir: dir.to_path_buf(),
+                folder,
                 signatures: AtomicU64::new(signatures),
                 closed: AtomicBool::new(false),
                 database: RwLock::new(Some(Arc::new(database))),
@@ -211,7 +219,7 @@ impl Store {
 
     /// Bytes free for this process on the data folder's file system.
     pub fn free_bytes(&self) -> std::io::Result<u64> {
-        let stats = rustix::fs::statvfs(&self.inner.dir)?;
+        let stats = rustix::fs::fstatvfs(&self.inner.folder)?;
         Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
     }
 
