@@ -121,7 +121,33 @@ impl Submission {
             received: self.received.to_string(),
             fields: self.fields.iter().map(WireFieldRef::from).collect(),
         };
-        Zeroizing::new(serde_json::to_vec(&wire).expect("serializing plain strings cannot fail"))
+        // Sized for the whole JSON at once: each time a growing buffer moves, the copy it
+        // leaves is one more to wipe.
+        let mut json = Zeroizing::new(Vec::with_capacity(self.json_size_estimate()));
+        serde_json::to_writer(&mut *json, &wire).expect("serializing plain strings cannot fail");
+        json
+    }
+
+    /// A little more than the JSON of this submission takes, unless its text is full of
+    /// characters JSON escapes (quotes, backslashes, line breaks).
+    fn json_size_estimate(&self) -> usize {
+        let fields: usize = self
+            .fields
+            .iter()
+            .map(|field| {
+                let value = match &field.value {
+                    FieldValue::Text(text) | FieldValue::Choice(text) => text.len(),
+                    FieldValue::Choices(choices) => choices.iter().map(|c| c.len() + 3).sum(),
+                    FieldValue::Consent(_) => 5,
+                };
+                field.name.len() + value + 48
+            })
+            .sum();
+        let around = self.campaign.len()
+            + self.campaign_version.as_ref().map_or(0, String::len)
+            + self.receipt.as_ref().map_or(0, String::len)
+            + self.language.len();
+        fields + around + 160
     }
 
     /// Parses unpadded plaintext JSON of this version's layout, or version 1's (the same
@@ -431,6 +457,36 @@ mod tests {
         let with_receipt = sample().with_receipt("ab".repeat(32));
         let back = Submission::from_json(&with_receipt.to_json()).unwrap();
         assert_eq!(back.receipt(), Some("ab".repeat(32).as_str()));
+    }
+
+    /// The JSON is written into one buffer sized beforehand: a buffer that grows moves, and
+    /// leaves a copy of the answers behind each time.
+    #[test]
+    fn the_json_fits_the_buffer_sized_for_it() {
+        let account =
+            "他们说是来救我们的，可是把我们关了三天。\nThe raid came at night. ".repeat(60);
+        let fields = vec![
+            Field::new("harm", FieldValue::Text(account)),
+            Field::new("email", FieldValue::Text("mai@example.org".into())),
+            Field::new("actions", FieldValue::Choices(vec!["a".into(), "b".into()])),
+            Field::new("consent_public", FieldValue::Consent(false)),
+        ];
+        let submission = Submission::new(
+            "open-letter".into(),
+            VERSION.into(),
+            "zh".into(),
+            "2026-11-28".parse().unwrap(),
+            fields,
+        )
+        .with_receipt("ab".repeat(32));
+        for submission in [sample(), submission] {
+            let estimate = submission.json_size_estimate();
+            let json = submission.to_json();
+            assert!(json.len() <= estimate, "{} > {estimate}", json.len());
+            assert_eq!(json.capacity(), estimate, "the buffer grew");
+            // Not much more than needed either.
+            assert!(estimate < json.len() + 512, "{estimate} for {}", json.len());
+        }
     }
 
     #[test]
