@@ -7,8 +7,9 @@
 //!   arrived with whether it counted as a signature (4 bytes, big-endian: the week, plus
 //!   [`COUNTED_FLAG`] if it counted), then the sealed record itself. A record stored with a
 //!   withdrawal receipt has the id [`record_id_for_receipt`] gives, so that `/withdraw` finds it
-//!   without a key of its own: a second key per record, in a leaf of its own far from the
-//!   record's, cost an eighth of the server's time under load (docs/PERFORMANCE.md).
+//!   without a key of its own: without the second key per record it wrote before, in a leaf
+//!   of its own far from the record's, the server signs about a sixth more a second
+//!   (docs/PERFORMANCE.md).
 //! - `c` + record id → nothing: a signature whose record was purged or expired, so that a later
 //!   withdrawal still lowers the count.
 //! - `k` + SHA-256 of a withdrawal receipt (32 bytes) → the record id, then 1 if it counted as
