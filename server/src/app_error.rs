@@ -1,5 +1,5 @@
 //! [`AppError`]: every way a request can fail, as the person should hear it. A handler returns
-//! one; [`error_pages`] (a layer in [`crate::routes`]) turns it, and any bare error status from
+//! one; [`with_error_page`] (in the outer layer of [`crate::routes`]) turns it, and any bare error status from
 //! the layers (timeout, body limit, load shedding, panic, 405), into the campaign's page, in
 //! the request's language ([`PageLanguage`]: `?lang=`, else `Accept-Language`).
 
@@ -8,10 +8,9 @@ use std::convert::Infallible;
 
 use axum::BoxError;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::body::BodyError;
@@ -88,7 +87,7 @@ impl AppError {
     }
 }
 
-/// The error travels to [`error_pages`] inside the response, which renders it.
+/// The error travels to [`with_error_page`] inside the response, which renders it.
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut response = self.status().into_response();
@@ -122,7 +121,8 @@ impl From<SubmitError> for AppError {
 pub struct PageLanguage(pub Choice);
 
 impl PageLanguage {
-    fn of(uri: &Uri, headers: &HeaderMap) -> Self {
+    /// The language of a request to `uri` with `headers`.
+    pub fn of(uri: &Uri, headers: &HeaderMap) -> Self {
         let asked = uri.query().and_then(|query| {
             form_urlencoded::parse(query.as_bytes())
                 .find(|(key, _)| key == "lang")
@@ -143,12 +143,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLanguage {
     }
 }
 
-/// Gives every error response that carries no page of its own the campaign's page, in the
-/// request's language: an [`AppError`]'s, or the one for its status (keeping its headers,
-/// e.g. `Allow`).
-pub async fn error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let PageLanguage(choice) = PageLanguage::of(request.uri(), request.headers());
-    let response = next.run(request).await;
+/// Gives an error response that carries no page of its own the campaign's page, in the
+/// request's language (`choice`): an [`AppError`]'s, or the one for its status (keeping its
+/// headers, e.g. `Allow`). Any other response is left as it is.
+pub fn with_error_page(state: &AppState, choice: Choice, response: Response) -> Response {
     let pages = Pages::new(state.campaign(), choice);
     if let Some(error) = response.extensions().get::<AppError>() {
         return error.page(pages);
@@ -166,7 +164,7 @@ pub async fn error_pages(State(state): State<AppState>, request: Request, next: 
     Response::from_parts(parts, Body::from(pages.message_page(title, body)))
 }
 
-/// The panic catcher's answer: a bare 500 (which [`error_pages`] turns into the plain error
+/// The panic catcher's answer: a bare 500 (which [`with_error_page`] turns into the plain error
 /// page). The panic's message is not looked at: it could quote anything.
 pub fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked; answered 500");

@@ -1,5 +1,5 @@
 //! The handlers: HTTP in, calls to [`crate::body`] and [`crate::submit`], pages out. Each one
-//! only translates; failures are [`AppError`]s, which [`crate::app_error::error_pages`] turns
+//! only translates; failures are [`AppError`]s, which [`crate::app_error::with_error_page`] turns
 //! into pages.
 //!
 //! Nothing here logs, or puts into an error, anything a person typed, their address or their

@@ -15,7 +15,7 @@
 //! GET  /healthz           "ok", for supervisors            handlers::healthz
 //! anything else           404 page                         handlers::not_found
 //!
-//! around every route, outermost first:
+//! around every route, outermost first (the first five are one layer, `around_every_request`):
 //!   request log (method, route, status, latency; no address, no URI, no time of day)
 //!   security headers (also on every error page)
 //!   Onion-Location on clear-web pages, when an onion address is configured
@@ -48,7 +48,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::app_error::{self, AppError};
+use crate::app_error::{self, AppError, PageLanguage};
 use crate::handlers;
 use crate::organizer;
 use crate::proxy_protocol::ProxiedClient;
@@ -115,25 +115,15 @@ const ORGANIZER_BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// Public so that tests can put the same layers around a route that panics.
 pub fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
     let config = state.config();
-    let headers = Arc::new(security_headers(config.tls_served));
-    let onion_address: Option<Arc<str>> = config.onion_address.as_deref().map(Arc::from);
+    let around = Around {
+        headers: Arc::new(security_headers(config.tls_served)),
+        onion_address: config.onion_address.as_deref().map(Arc::from),
+        state: state.clone(),
+    };
     routes
         .layer(
             ServiceBuilder::new()
-                .layer(middleware::from_fn(log_request))
-                .layer(middleware::map_response_with_state(
-                    headers,
-                    add_security_headers,
-                ))
-                .layer(middleware::from_fn_with_state(
-                    onion_address,
-                    add_onion_location,
-                ))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    app_error::error_pages,
-                ))
-                .layer(middleware::from_fn(refuse_oversized_headers))
+                .layer(middleware::from_fn_with_state(around, around_every_request))
                 // The panic catcher's body type, back to axum's.
                 .map_response(IntoResponse::into_response)
                 .layer(CatchPanicLayer::custom(app_error::panic_response))
@@ -146,6 +136,51 @@ pub fn with_common_layers(routes: Router<AppState>, state: AppState) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// What the outer layer needs.
+#[derive(Clone)]
+struct Around {
+    headers: Arc<HeaderMap>,
+    onion_address: Option<Arc<str>>,
+    state: AppState,
+}
+
+/// The outer layers of the module doc, from the request log to the header-size check, in one
+/// layer: each layer of its own cost a copy of the service and a boxed future per request.
+async fn around_every_request(
+    State(around): State<Around>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = loggable_method(request.method());
+    // A shared string: no copy per request.
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let started = Instant::now();
+    let onion_location = onion_location(around.onion_address.as_deref(), &request);
+    let PageLanguage(choice) = PageLanguage::of(request.uri(), request.headers());
+    let response = if headers_too_large(&request) {
+        AppError::HeadersTooLarge.into_response()
+    } else {
+        next.run(request).await
+    };
+    let mut response = app_error::with_error_page(&around.state, choice, response);
+    if let Some(target) = onion_location
+        && is_page(&response)
+    {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("onion-location"), target);
+    }
+    add_security_headers(&around.headers, response.headers_mut());
+    tracing::info!(
+        method,
+        route = route.as_ref().map_or("(no route)", MatchedPath::as_str),
+        status = response.status().as_u16(),
+        latency_ms = %format_args!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
+        "request"
+    );
+    response
 }
 
 /// The headers every response carries. `Cache-Control: no-store` is the default for
@@ -178,11 +213,9 @@ pub fn security_headers(tls_served: bool) -> HeaderMap {
     headers
 }
 
-async fn add_security_headers(
-    State(headers): State<Arc<HeaderMap>>,
-    mut response: Response,
-) -> Response {
-    let out = response.headers_mut();
+/// Puts `headers` on a response (keeping its own `Cache-Control`) and takes off what must never
+/// be sent.
+fn add_security_headers(headers: &HeaderMap, out: &mut HeaderMap) {
     for (name, value) in headers.iter() {
         if name == header::CACHE_CONTROL && out.contains_key(header::CACHE_CONTROL) {
             continue;
@@ -192,14 +225,13 @@ async fn add_security_headers(
     // Nothing here sets either, and nothing ever may.
     out.remove(header::SERVER);
     out.remove(header::SET_COOKIE);
-    response
 }
 
 /// The most request-line and header bytes a request may carry. Browsers send a few KiB; more
 /// is a broken client or an attempt to make each connection cost memory.
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
-async fn refuse_oversized_headers(request: Request, next: Next) -> Response {
+fn headers_too_large(request: &Request) -> bool {
     let header_bytes: usize = request
         .headers()
         .iter()
@@ -213,61 +245,29 @@ async fn refuse_oversized_headers(request: Request, next: Next) -> Response {
             .map_or(0, |authority| authority.as_str().len())
         + uri.path_and_query().map_or(0, |path| path.as_str().len());
     let line_bytes = target_bytes + request.method().as_str().len() + 12;
-    if header_bytes + line_bytes > MAX_HEADER_BYTES {
-        return AppError::HeadersTooLarge.into_response();
-    }
-    next.run(request).await
+    header_bytes + line_bytes > MAX_HEADER_BYTES
 }
 
-/// Tells Tor Browser that this page is also an onion service (on pages only, and only on the
-/// clear-web entrance: the onion listener's requests carry their PROXY line's client).
-async fn add_onion_location(
-    State(onion_address): State<Option<Arc<str>>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let target = match &onion_address {
-        Some(onion) if request.extensions().get::<ProxiedClient>().is_none() => {
-            let path = request
-                .uri()
-                .path_and_query()
-                .map_or("/", |path| path.as_str());
-            HeaderValue::try_from(format!("http://{onion}{path}")).ok()
-        }
-        _ => None,
-    };
-    let mut response = next.run(request).await;
-    let is_page = response
+/// The `Onion-Location` a page answering `request` gets: Tor Browser then knows the page is
+/// also an onion service. Only on the clear-web entrance: the onion listener's requests carry
+/// their PROXY line's client.
+fn onion_location(onion_address: Option<&str>, request: &Request) -> Option<HeaderValue> {
+    let onion = onion_address?;
+    if request.extensions().get::<ProxiedClient>().is_some() {
+        return None;
+    }
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |path| path.as_str());
+    HeaderValue::try_from(format!("http://{onion}{path}")).ok()
+}
+
+fn is_page(response: &Response) -> bool {
+    response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
-    if let Some(target) = target
-        && is_page
-    {
-        response
-            .headers_mut()
-            .insert(HeaderName::from_static("onion-location"), target);
-    }
-    response
-}
-
-/// Logs method, matched route, status and latency: never the URI (it could carry a query),
-/// the client's address, its user agent or any header. The log line carries no time either;
-/// the subscriber in `main` is set up without timestamps.
-async fn log_request(request: Request, next: Next) -> Response {
-    let method = loggable_method(request.method());
-    // A shared string: no copy per request.
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    tracing::info!(
-        method,
-        route = route.as_ref().map_or("(no route)", MatchedPath::as_str),
-        status = response.status().as_u16(),
-        latency_ms = %format_args!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
-        "request"
-    );
-    response
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"))
 }
 
 fn loggable_method(method: &Method) -> &'static str {
