@@ -351,32 +351,36 @@ mod tests {
         }
     }
 
+    /// Stores the record of `n` bytes `n`, with receipt `n`, arrived in `week`.
+    async fn put(store: &Store, n: u8, week: u32, counted: Counted) -> RecordId {
+        store
+            .put(vec![n; 50], beside(n, week, counted))
+            .await
+            .unwrap()
+    }
+
+    /// Posts receipt `n` (`RECEIPTn`, whose hash the test takes to be `[n; 32]`) on `day`.
+    async fn withdraw(store: &Store, n: u8, day: u32) -> Withdrawn {
+        store
+            .withdraw(&format!("RECEIPT{n}"), [n; 32], day)
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn retention_withdrawal_and_purge_change_exactly_what_they_say() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("data")).unwrap();
-        let old = store
-            .put(vec![1; 50], beside(1, 100, Counted::AsSignature))
-            .await
-            .unwrap();
-        let new = store
-            .put(vec![2; 50], beside(2, 200, Counted::AsSignature))
-            .await
-            .unwrap();
-        let shared = store
-            .put(vec![3; 50], beside(3, 200, Counted::NotAsSignature))
-            .await
-            .unwrap();
+        let old = put(&store, 1, 100, Counted::AsSignature).await;
+        let new = put(&store, 2, 200, Counted::AsSignature).await;
+        let shared = put(&store, 3, 200, Counted::NotAsSignature).await;
         assert_eq!(store.signature_count(), 2);
 
         // Retention: the week before 150 goes, with its record's fingerprint and week.
         assert_eq!(store.forget(Some(150), 0).await.unwrap(), (1, 0));
         // Until the cut-off moves on, records are not read again: one from before it (which a
         // server never stores: records arrive in the current week) stays until then.
-        let late = store
-            .put(vec![4; 50], beside(4, 100, Counted::NotAsSignature))
-            .await
-            .unwrap();
+        let late = put(&store, 4, 100, Counted::NotAsSignature).await;
         assert_eq!(store.forget(Some(150), 0).await.unwrap(), (0, 0));
         assert!(store.get(late).unwrap().is_some());
         assert_eq!(store.forget(Some(151), 0).await.unwrap(), (1, 0));
@@ -388,12 +392,12 @@ mod tests {
 
         // A withdrawal of a record already gone still lowers the count; markers are kept.
         assert_eq!(
-            store.withdraw("RECEIPT1", [1; 32], 10).await.unwrap(),
+            withdraw(&store, 1, 10).await,
             Withdrawn::Known { counted: true }
         );
         assert_eq!(store.signature_count(), 1);
         assert_eq!(
-            store.withdraw("RECEIPT3", [3; 32], 11).await.unwrap(),
+            withdraw(&store, 3, 11).await,
             Withdrawn::Known { counted: false }
         );
         assert_eq!(store.get(shared).unwrap(), None);
@@ -402,10 +406,7 @@ mod tests {
             store.withdraw("WRONG", [9; 32], 12).await.unwrap(),
             Withdrawn::Unknown
         );
-        assert_eq!(
-            store.withdraw("RECEIPT3", [3; 32], 12).await.unwrap(),
-            Withdrawn::Unknown
-        );
+        assert_eq!(withdraw(&store, 3, 12).await, Withdrawn::Unknown);
         let markers: Vec<String> = store
             .withdrawals()
             .unwrap()
@@ -436,14 +437,8 @@ mod tests {
     async fn a_purged_signature_is_still_withdrawn_once_and_a_purged_account_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("data")).unwrap();
-        let signature = store
-            .put(vec![1; 50], beside(1, 100, Counted::AsSignature))
-            .await
-            .unwrap();
-        let account = store
-            .put(vec![2; 50], beside(2, 100, Counted::NotAsSignature))
-            .await
-            .unwrap();
+        let signature = put(&store, 1, 100, Counted::AsSignature).await;
+        let account = put(&store, 2, 100, Counted::NotAsSignature).await;
         assert_eq!(signature, layout::record_id_for_receipt(&[1; 32]));
         let hash = |n: u8| -> [u8; 32] { Sha256::digest([n; 50]).into() };
         assert_eq!(
@@ -466,19 +461,13 @@ mod tests {
         assert_eq!(keys, [mark, SIGNATURES_KEY.to_vec()]);
         drop(database);
 
+        assert_eq!(withdraw(&store, 2, 1).await, Withdrawn::Unknown);
         assert_eq!(
-            store.withdraw("RECEIPT2", [2; 32], 1).await.unwrap(),
-            Withdrawn::Unknown
-        );
-        assert_eq!(
-            store.withdraw("RECEIPT1", [1; 32], 1).await.unwrap(),
+            withdraw(&store, 1, 1).await,
             Withdrawn::Known { counted: true }
         );
         assert_eq!(store.signature_count(), 0);
-        assert_eq!(
-            store.withdraw("RECEIPT1", [1; 32], 2).await.unwrap(),
-            Withdrawn::Unknown
-        );
+        assert_eq!(withdraw(&store, 1, 2).await, Withdrawn::Unknown);
         assert_eq!(store.signature_count(), 0);
         store.close().await.unwrap();
         drop(store);
