@@ -138,8 +138,13 @@ impl PageLanguage {
 impl<S: Send + Sync> FromRequestParts<S> for PageLanguage {
     type Rejection = Infallible;
 
+    /// The language the outer layer already chose (`routes`), else the request's own.
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(Self::of(&parts.uri, &parts.headers))
+        Ok(parts
+            .extensions
+            .get::<Self>()
+            .copied()
+            .unwrap_or_else(|| Self::of(&parts.uri, &parts.headers)))
     }
 }
 

@@ -150,7 +150,7 @@ struct Around {
 /// layer: each layer of its own cost a copy of the service and a boxed future per request.
 async fn around_every_request(
     State(around): State<Around>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let method = loggable_method(request.method());
@@ -159,6 +159,8 @@ async fn around_every_request(
     let started = Instant::now();
     let onion_location = onion_location(around.onion_address.as_deref(), &request);
     let PageLanguage(choice) = PageLanguage::of(request.uri(), request.headers());
+    // The handlers' pages are in the same language: they need not choose it again.
+    request.extensions_mut().insert(PageLanguage(choice));
     let response = if headers_too_large(&request) {
         AppError::HeadersTooLarge.into_response()
     } else {
