@@ -13,7 +13,7 @@ use crate::Error;
 use crate::form::{self, FieldProblem, FormInput, FormProblem};
 use crate::receipt::Receipt;
 use crate::state::AppState;
-use crate::store::{Beside, Counted, week_of};
+use crate::store::{Beside, Counted, IfNotStored, week_of};
 use crate::token::{Claim, TokenId, TokenProblem};
 
 /// What became of a form that could be read.
@@ -189,19 +189,11 @@ async fn store(
     beside: Beside,
     token: TokenId,
 ) -> Result<Saved, NotStored> {
-    // In its own task: if the request is cut short (a timeout, the client leaving), the record
-    // is still stored or the token released, never neither.
-    let task_state = state.clone();
-    let saved = tokio::spawn(async move {
-        let saved = seal_and_store(&task_state, submission, beside).await;
-        if saved.is_err() {
-            task_state.used_tokens().release(token);
-        }
-        saved
-    })
-    .await
-    .unwrap_or_else(|_| Err(Error::Seal("the sealing task stopped".into())));
-    match saved {
+    // The release travels with the record: if the request is cut short (a timeout, the client
+    // leaving), the record is still stored or the token released, never neither.
+    let releasing = state.clone();
+    let release = IfNotStored::new(move || releasing.used_tokens().release(token));
+    match seal_and_store(state, submission, beside, release).await {
         Ok(()) => Ok(Saved),
         Err(error @ Error::RecordTooLarge { .. }) => {
             tracing::warn!("submission not saved: {error}");
@@ -225,9 +217,14 @@ async fn seal_and_store(
     state: &AppState,
     submission: Submission,
     beside: Beside,
+    if_not_stored: IfNotStored,
 ) -> Result<(), Error> {
     let record = seal::seal(&submission, &state.config().recipients)
         .map_err(|e| Error::Seal(e.to_string()))?;
     drop(submission);
-    state.store().put(record, beside).await.map(drop)
+    state
+        .store()
+        .put_or_undo(record, beside, if_not_stored)
+        .await
+        .map(drop)
 }

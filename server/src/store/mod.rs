@@ -84,7 +84,8 @@ struct Inner {
     /// The data folder, open: the free-space check before every store asks about it without
     /// looking its path up again.
     folder: fs::File,
-    signatures: AtomicU64,
+    /// Shared with the flusher, which counts a signature once its record is synced.
+    signatures: Arc<AtomicU64>,
     /// Set by [`Store::close`]: every later write is refused, and nothing is reopened.
     closed: AtomicBool,
     /// The open database; `None` while it is being reopened or after a reopening failed.
@@ -120,22 +121,81 @@ struct Database {
     flusher_thread: Mutex<Option<thread::JoinHandle<()>>>,
 }
 
-/// A record waiting for the inserter, and where to say it was stored.
+/// What to undo if a record given to [`Store::put_or_undo`] is not stored. It runs once the
+/// store knows the record failed, or when the put is dropped before the record reached the
+/// store, whether or not anyone still waits for the answer; never once the record is stored.
+/// So a request cut short (a timeout, the client leaving) cannot leave a record neither stored
+/// nor undone.
+pub struct IfNotStored(Option<Box<dyn FnOnce() + Send>>);
+
+impl IfNotStored {
+    /// Runs `undo` unless the record is stored.
+    pub fn new(undo: impl FnOnce() + Send + 'static) -> Self {
+        Self(Some(Box::new(undo)))
+    }
+
+    fn stored(mut self) {
+        self.0 = None;
+    }
+}
+
+impl std::fmt::Debug for IfNotStored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IfNotStored")
+            .field("armed", &self.0.is_some())
+            .finish()
+    }
+}
+
+impl Drop for IfNotStored {
+    fn drop(&mut self) {
+        if let Some(undo) = self.0.take() {
+            undo();
+        }
+    }
+}
+
+/// A record waiting for the inserter.
 struct PendingRecord {
-    id: RecordId,
     /// The record's value as stored ([`layout::record_entry`]). It and the id are made on the
     /// request's own worker: the one inserter thread only hands them to sled.
     entry: Vec<u8>,
+    writer: RecordWriter,
+}
+
+/// Who waits for a record, and what the store does once it knows the outcome.
+struct RecordWriter {
+    id: RecordId,
     counted: Counted,
     stored: oneshot::Sender<Result<RecordId, String>>,
+    if_not_stored: IfNotStored,
+}
+
+// Both answers hold whether or not the writer still listens: its request may have been cut
+// short.
+impl RecordWriter {
+    /// The record is synced: counts it if it is a signature, and says so.
+    fn stored(self, signatures: &AtomicU64) {
+        self.if_not_stored.stored();
+        if self.counted == Counted::AsSignature {
+            signatures.fetch_add(1, Ordering::Relaxed);
+        }
+        let _ = self.stored.send(Ok(self.id));
+    }
+
+    /// The record is not stored: runs the writer's undo, and says why.
+    fn failed(self, error: String) {
+        drop(self.if_not_stored);
+        let _ = self.stored.send(Err(error));
+    }
 }
 
 /// Writers waiting for the next fsync.
 enum FlushWait {
     /// A writer that changed the store itself (organizers' and withdrawals' writes).
     Change(oneshot::Sender<Result<(), String>>),
-    /// The writers of records the inserter has just written, with their records' ids.
-    Records(Vec<(oneshot::Sender<Result<RecordId, String>>, RecordId)>),
+    /// The writers of the records the inserter has just written.
+    Records(Vec<RecordWriter>),
 }
 
 /// The most records in one batch: a bound on the memory a batch holds.
@@ -152,12 +212,13 @@ impl Store {
             path: dir.to_path_buf(),
             reason: format!("cannot open it: {e}"),
         })?;
-        let (database, signatures) = Database::open(dir)?;
+        let signatures = Arc::new(AtomicU64::new(0));
+        let database = Database::open(dir, Arc::clone(&signatures))?;
         Ok(Store {
             inner: Arc::new(Inner {
                 dir: dir.to_path_buf(),
                 folder,
-                signatures: AtomicU64::new(signatures),
+                signatures,
                 closed: AtomicBool::new(false),
                 database: RwLock::new(Some(Arc::new(database))),
                 reopening: Mutex::new(()),
@@ -171,6 +232,17 @@ impl Store {
     /// when it has one, a fresh random one otherwise. A record over [`MAX_RECORD_BYTES`] is
     /// refused.
     pub async fn put(&self, record: Vec<u8>, beside: Beside) -> Result<RecordId, Error> {
+        self.put_or_undo(record, beside, IfNotStored(None)).await
+    }
+
+    /// [`Store::put`], running `if_not_stored` if the record is not stored, even when nobody
+    /// waits for the answer any more.
+    pub async fn put_or_undo(
+        &self,
+        record: Vec<u8>,
+        beside: Beside,
+        if_not_stored: IfNotStored,
+    ) -> Result<RecordId, Error> {
         if record.len() > MAX_RECORD_BYTES {
             return Err(Error::RecordTooLarge {
                 size: record.len(),
@@ -188,14 +260,19 @@ impl Store {
         let entry = layout::record_entry(&beside, &record);
         drop(record);
         let (stored, answer) = oneshot::channel();
-        let sent = lock(&database.inserter).as_ref().map(|inserter| {
-            inserter.send(PendingRecord {
+        let pending = PendingRecord {
+            entry,
+            writer: RecordWriter {
                 id,
-                entry,
                 counted: beside.counted,
                 stored,
-            })
-        });
+                if_not_stored,
+            },
+        };
+        // A record the inserter does not take is dropped here, and so undone.
+        let sent = lock(&database.inserter)
+            .as_ref()
+            .map(|inserter| inserter.send(pending));
         let stored = match sent {
             Some(Ok(())) => answer
                 .await
@@ -203,18 +280,10 @@ impl Store {
                 .and_then(|stored| stored.map_err(Error::Store)),
             _ => Err(Error::Store("the store is closed".into())),
         };
-        match stored {
-            Ok(id) => {
-                if beside.counted == Counted::AsSignature {
-                    self.inner.signatures.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(id)
-            }
-            Err(error) => {
-                database.failed.store(true, Ordering::Relaxed);
-                Err(error)
-            }
+        if stored.is_err() {
+            database.failed.store(true, Ordering::Relaxed);
         }
+        stored
     }
 
     /// Bytes free for this process on the data folder's file system.
@@ -358,9 +427,7 @@ impl Inner {
             failed.stop_writers()?;
         }
         tracing::warn!("a write to the store failed: reopening it");
-        let (database, signatures) = Database::open(&self.dir)?;
-        let database = Arc::new(database);
-        self.signatures.store(signatures, Ordering::Relaxed);
+        let database = Arc::new(Database::open(&self.dir, Arc::clone(&self.signatures))?);
         *self
             .database
             .write()
@@ -371,8 +438,9 @@ impl Inner {
 }
 
 impl Database {
-    /// Opens sled in `dir`, syncs the folder, starts the flusher; returns the signature count.
-    fn open(dir: &Path) -> Result<(Database, u64), Error> {
+    /// Opens sled in `dir`, syncs the folder, starts the flusher. Sets `signatures` to the
+    /// stored count, which the flusher then raises as signatures are synced.
+    fn open(dir: &Path, signatures: Arc<AtomicU64>) -> Result<Database, Error> {
         let data_dir_error = |reason: String| Error::DataDir {
             path: dir.to_path_buf(),
             reason,
@@ -400,15 +468,16 @@ impl Database {
                 .map_err(data_dir_error)?;
             tracing::info!("moved {moved} records into the store's current layout");
         }
-        let signatures = sealed
+        let stored_signatures = sealed
             .get(SIGNATURES_KEY)
             .map_err(|e| data_dir_error(e.to_string()))
             .and_then(|bytes| layout::read_counter(bytes.as_deref()).map_err(data_dir_error))?;
+        signatures.store(stored_signatures, Ordering::Relaxed);
 
         let (flusher, flush_waits) = mpsc::channel();
         let flusher_thread = thread::Builder::new()
             .name("sealform-flusher".into())
-            .spawn(move || run_flusher(&db, &log, &flush_waits))
+            .spawn(move || run_flusher(&db, &log, &flush_waits, &signatures))
             .map_err(|e| data_dir_error(format!("cannot start the flusher thread: {e}")))?;
         let (inserter, pending) = mpsc::channel();
         let counter_writes = Arc::new(Mutex::new(()));
@@ -432,7 +501,7 @@ impl Database {
             flusher: Mutex::new(Some(flusher)),
             flusher_thread: Mutex::new(Some(flusher_thread)),
         };
-        Ok((database, signatures))
+        Ok(database)
     }
 
     async fn wait_durable(&self) -> Result<(), Error> {
@@ -517,22 +586,21 @@ fn run_inserter(
         let batch: Vec<PendingRecord> = std::iter::once(first)
             .chain(pending.try_iter().take(MAX_BATCH - 1))
             .collect();
-        match insert_batch(inserting, &batch) {
+        let inserted = insert_batch(inserting, &batch);
+        let writers = batch.into_iter().map(|pending| pending.writer);
+        match inserted {
             Ok(()) => {
-                let writers = batch
-                    .into_iter()
-                    .map(|pending| (pending.stored, pending.id));
                 if let Err(mpsc::SendError(FlushWait::Records(writers))) =
                     flusher.send(FlushWait::Records(writers.collect()))
                 {
-                    for (writer, _) in writers {
-                        let _ = writer.send(Err("the flusher has stopped".into()));
+                    for writer in writers {
+                        writer.failed("the flusher has stopped".into());
                     }
                 }
             }
             Err(error) => {
-                for pending in batch {
-                    let _ = pending.stored.send(Err(error.clone()));
+                for writer in writers {
+                    writer.failed(error.clone());
                 }
             }
         }
@@ -545,13 +613,13 @@ fn insert_batch(inserting: &Inserting, batch: &[PendingRecord]) -> Result<(), St
     let mut writes = sled::Batch::default();
     for pending in batch {
         writes.insert(
-            &layout::record_key(pending.id)[..],
+            &layout::record_key(pending.writer.id)[..],
             pending.entry.as_slice(),
         );
     }
     let signatures = batch
         .iter()
-        .filter(|pending| pending.counted == Counted::AsSignature)
+        .filter(|pending| pending.writer.counted == Counted::AsSignature)
         .count() as u64;
     let _counter = lock(&inserting.counter_writes);
     if signatures > 0 {
@@ -564,7 +632,12 @@ fn insert_batch(inserting: &Inserting, batch: &[PendingRecord]) -> Result<(), St
 
 /// The flusher: per batch of waiting writers, one blocking `flush()` (sled writes its log) and
 /// one `fdatasync` of the log file, then every writer of the batch is answered.
-fn run_flusher(db: &sled::Db, log: &fs::File, waits: &mpsc::Receiver<FlushWait>) {
+fn run_flusher(
+    db: &sled::Db,
+    log: &fs::File,
+    waits: &mpsc::Receiver<FlushWait>,
+    signatures: &AtomicU64,
+) {
     while let Ok(first) = waits.recv() {
         let mut batch = vec![first];
         batch.extend(waits.try_iter());
@@ -579,8 +652,11 @@ fn run_flusher(db: &sled::Db, log: &fs::File, waits: &mpsc::Receiver<FlushWait>)
                     let _ = writer.send(outcome.clone());
                 }
                 FlushWait::Records(writers) => {
-                    for (writer, id) in writers {
-                        let _ = writer.send(outcome.clone().map(|()| id));
+                    for writer in writers {
+                        match &outcome {
+                            Ok(()) => writer.stored(signatures),
+                            Err(error) => writer.failed(error.clone()),
+                        }
                     }
                 }
             }
@@ -761,6 +837,56 @@ mod tests {
         let database = store.inner.current().unwrap();
         assert_eq!(database.sealed.len(), 31 + 1);
         assert_eq!(database.sealed.scan_prefix(RECORD_PREFIX).count(), 31);
+    }
+
+    /// A put's undo runs exactly when its record is not stored, whether or not anyone still
+    /// waits: a request cut short after its record reached the store leaves the record stored
+    /// and counted; one cut short before, or refused, is undone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_puts_undo_runs_exactly_when_its_record_is_not_stored() {
+        use std::sync::atomic::AtomicUsize;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("data")).unwrap();
+        let undone = Arc::new(AtomicUsize::new(0));
+        let undo = || {
+            let undone = Arc::clone(&undone);
+            IfNotStored::new(move || {
+                undone.fetch_add(1, Ordering::SeqCst);
+            })
+        };
+        let put = |n: u8, size: usize| {
+            store.put_or_undo(vec![n; size], beside(n, Counted::AsSignature), undo())
+        };
+
+        put(1, 100).await.unwrap();
+        assert_eq!(undone.load(Ordering::SeqCst), 0);
+
+        // Polled once, so its record reaches the inserter, then dropped: cut short.
+        let mut cut_short = Box::pin(put(2, 100));
+        let first_poll =
+            std::future::poll_fn(|cx| std::task::Poll::Ready(cut_short.as_mut().poll(cx))).await;
+        assert!(first_poll.is_pending(), "the put was answered at once");
+        drop(cut_short);
+        // Answered after an fsync that covers the record before it.
+        put(3, 100).await.unwrap();
+        let cut_short_id = layout::record_id_for_receipt(&[2; 32]);
+        assert!(store.get(cut_short_id).unwrap().is_some());
+        assert_eq!(store.signature_count(), 3, "the unheard record was counted");
+        assert_eq!(undone.load(Ordering::SeqCst), 0);
+
+        // Dropped before it was ever polled: its record never reached the store.
+        drop(put(4, 100));
+        assert_eq!(undone.load(Ordering::SeqCst), 1);
+        // Refused as too large, then by a closed store.
+        assert!(put(5, MAX_RECORD_BYTES + 1).await.is_err());
+        assert_eq!(undone.load(Ordering::SeqCst), 2);
+        store.close().await.unwrap();
+        assert!(put(6, 100).await.is_err());
+        assert_eq!(undone.load(Ordering::SeqCst), 3);
+
+        let reopened = Store::open(&dir.path().join("data")).unwrap();
+        assert_eq!(reopened.signature_count(), 3);
+        assert_eq!(reopened.record_count().unwrap(), 3);
     }
 
     /// The log position the newest snapshot sled has written in `dir` covers (0 if none).
