@@ -1,7 +1,8 @@
 //! [`AppError`]: every way a request can fail, as the person should hear it. A handler returns
-//! one; [`with_error_page`] (in the outer layer of [`crate::routes`]) turns it, and any bare error status from
-//! the layers (timeout, body limit, load shedding, panic, 405), into the campaign's page, in
-//! the request's language ([`PageLanguage`]: `?lang=`, else `Accept-Language`).
+//! one; [`with_error_page`] (in the outer layer of [`crate::routes`]) turns it, and any bare
+//! error status from the layers (timeout, body limit, load shedding, panic, 405), into the
+//! campaign's page, in the request's language ([`PageLanguage`]: `?lang=`, else
+//! `Accept-Language`).
 
 use std::any::Any;
 use std::convert::Infallible;
