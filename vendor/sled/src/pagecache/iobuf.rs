@@ -1,5 +1,6 @@
+#[cfg(not(unix))]
+use std::alloc::{alloc, dealloc, Layout};
 use std::{
-    alloc::{alloc, dealloc, Layout},
     cell::UnsafeCell,
     sync::atomic::AtomicPtr,
 };
@@ -35,6 +36,85 @@ unsafe impl Send for AlignedBuf {}
 #[allow(unsafe_code)]
 unsafe impl Sync for AlignedBuf {}
 
+// sealform: on unix the buffer of a segment is its own anonymous
+// mapping rather than a heap allocation, so that the pages of it that
+// are already written to the log can be handed back to the kernel
+// (`release_written`) and the whole buffer unmapped when dropped. A
+// heap allocation of a segment's size stays resident until the last
+// write to the segment, two or three of them at once around a segment
+// change, and the allocator may keep it resident after it is freed.
+#[cfg(unix)]
+impl AlignedBuf {
+    fn new(len: usize) -> AlignedBuf {
+        // mmap returns page-aligned memory, which is all that the
+        // log's writes need (sled never opens the log with O_DIRECT).
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+
+        assert!(
+            ptr != libc::MAP_FAILED,
+            "failed to allocate critical IO buffer"
+        );
+
+        AlignedBuf(ptr.cast(), len)
+    }
+
+    /// Hands the whole pages inside `data`, a range of this buffer
+    /// that is written to the log and never read again, back to the
+    /// kernel. They read as zeros if touched again.
+    fn release_written(data: &mut [u8]) {
+        let page = page_size();
+        let start = data.as_mut_ptr() as usize;
+        let first = (start + page - 1) / page * page;
+        let end = (start + data.len()) / page * page;
+        if first < end {
+            // An advice that fails leaves the pages resident, which
+            // is only a cost in memory.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    end - first,
+                    libc::MADV_DONTNEED,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn page_size() -> usize {
+    static PAGE_SIZE: std::sync::atomic::AtomicUsize =
+        std::sync::atomic::AtomicUsize::new(0);
+    let known = PAGE_SIZE.load(std::sync::atomic::Ordering::Relaxed);
+    if known != 0 {
+        return known;
+    }
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
+        .ok()
+        .filter(|page| *page > 0)
+        .unwrap_or(4096);
+    PAGE_SIZE.store(page, std::sync::atomic::Ordering::Relaxed);
+    page
+}
+
+#[cfg(unix)]
+impl Drop for AlignedBuf {
+    fn drop(&mut self) {
+        unsafe {
+            libc::munmap(self.0.cast(), self.1);
+        }
+    }
+}
+
+#[cfg(not(unix))]
 impl AlignedBuf {
     fn new(len: usize) -> AlignedBuf {
         let layout = Layout::from_size_align(len, 8192).unwrap();
@@ -44,8 +124,11 @@ impl AlignedBuf {
 
         AlignedBuf(ptr, len)
     }
+
+    fn release_written(_data: &mut [u8]) {}
 }
 
+#[cfg(not(unix))]
 impl Drop for AlignedBuf {
     fn drop(&mut self) {
         let layout = Layout::from_size_align(self.1, 8192).unwrap();
@@ -757,6 +840,11 @@ impl IoBufs {
             }
         }
         io_fail!(self, "buffer write post");
+
+        // sealform: what was just written is read back from the log
+        // file, never from this buffer, and the next IoBuf of the
+        // segment starts after it.
+        AlignedBuf::release_written(data);
 
         if total_len > 0 {
             let complete_len = if maxed {
