@@ -64,9 +64,12 @@ pub const SEGMENT_SIZE: usize = 8 * 1024 * 1024;
 
 /// sled's page cache. Its default (1 GiB) keeps every record written since start in memory.
 /// With the workspace's sled (its cache in 4 shards, vendor/sled/SEALFORM.md) what sled keeps
-/// follows this figure: 16 MiB held 33–48 MiB while writing 300 000 records with random ids
-/// (docs/PERFORMANCE.md), at the rate the published sled's 256 shards gave with 115–146 MiB.
-pub const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+/// follows this figure. Records have random ids, so a leaf read back for an insert is rarely
+/// wanted again before it is evicted; what the cache must hold is the tree's index nodes, about
+/// 30 bytes per leaf of 8–16 records, under 2 MiB at a million records. 8 MiB held as many
+/// submissions a second as 16 MiB, alternated in the same hour, for 5 MiB less
+/// (docs/PERFORMANCE.md).
+pub const CACHE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// The largest sealed record the store takes: with the default body limits a record is at most
 /// about half of this (a form body's text, padded by at most an eighth, plus age's headers).
