@@ -756,27 +756,31 @@ async fn pages(server: &Server) {
     );
 }
 
-/// Submissions at 32 at once for `length`, with the server's resident memory every 10 s.
+/// Submissions at 32 at once for `length`, with the server's resident memory every 10 s, and
+/// how much it rose per submission from the first sample to the last: what sled keeps for every
+/// record the folder holds (docs/PERFORMANCE.md).
 async fn soak(server: &Server, length: Duration) {
     println!("\nsoak: 32 at once for {length:?}, one recipient; resident memory every 10 s");
     let pid = server.child.id();
+    let sample_count = (length.as_secs() / 10) as usize;
     let sampler = tokio::spawn(async move {
         let mut samples = Vec::new();
         let mut ticks = tokio::time::interval(Duration::from_secs(10));
         ticks.tick().await;
-        loop {
+        while samples.len() < sample_count {
             ticks.tick().await;
             let (_, now) = memory_kib(&pid.to_string());
             if now == 0 {
-                break samples;
+                break;
             }
             println!("  resident {now} KiB");
             samples.push(now);
         }
+        samples
     });
     let round = round(&server.base, 32, usize::MAX / 2, length).await;
     let (peak, _) = server.memory_kib();
-    sampler.abort();
+    let samples = sampler.await.unwrap_or_default();
     println!(
         "soak: {} acknowledged, {} errors, {:.0} a second, p99 {:.2?}, peak resident {peak} KiB",
         round.acknowledged,
@@ -784,6 +788,18 @@ async fn soak(server: &Server, length: Duration) {
         round.rate(),
         round.percentile(0.99)
     );
+    if let (Some(first), Some(last)) = (samples.first(), samples.last())
+        && samples.len() > 1
+    {
+        let seconds = (samples.len() - 1) as f64 * 10.0;
+        let submissions = round.rate() * seconds;
+        let rise_kib = last.saturating_sub(*first);
+        println!(
+            "soak: +{rise_kib} KiB from the first sample to the last ({seconds:.0} s, about \
+             {submissions:.0} submissions): {:.0} bytes a submission",
+            rise_kib as f64 * 1024.0 / submissions
+        );
+    }
 }
 
 /// Two instances sharing one form-token key file behind Caddy on loopback, which sends each
