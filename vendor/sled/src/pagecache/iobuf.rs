@@ -71,7 +71,14 @@ impl AlignedBuf {
     /// that is written to the log and never read again, back to the
     /// kernel. They read as zeros if touched again.
     fn release_written(data: &mut [u8]) {
-        let page = page_size();
+        // glibc answers from what the kernel gave the process at start,
+        // without a system call.
+        let page = match usize::try_from(unsafe {
+            libc::sysconf(libc::_SC_PAGESIZE)
+        }) {
+            Ok(page) if page > 0 => page,
+            _ => return,
+        };
         let start = data.as_mut_ptr() as usize;
         let first = (start + page - 1) / page * page;
         let end = (start + data.len()) / page * page;
@@ -87,22 +94,6 @@ impl AlignedBuf {
             }
         }
     }
-}
-
-#[cfg(unix)]
-fn page_size() -> usize {
-    static PAGE_SIZE: std::sync::atomic::AtomicUsize =
-        std::sync::atomic::AtomicUsize::new(0);
-    let known = PAGE_SIZE.load(std::sync::atomic::Ordering::Relaxed);
-    if known != 0 {
-        return known;
-    }
-    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
-        .ok()
-        .filter(|page| *page > 0)
-        .unwrap_or(4096);
-    PAGE_SIZE.store(page, std::sync::atomic::Ordering::Relaxed);
-    page
 }
 
 #[cfg(unix)]
