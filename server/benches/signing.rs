@@ -1,7 +1,7 @@
 //! `cargo bench -p sealform-server --bench signing`: durable submissions per second through the
 //! real release `sealform-server` on loopback, beside two baselines measured the same way in the
-//! same run, then `GET /` pages per second and a memory soak. Method and results:
-//! docs/PERFORMANCE.md.
+//! same run, then `GET /` pages per second and a memory soak of the product and of (b). Method
+//! and results: docs/PERFORMANCE.md.
 //!
 //! Every server under test runs as its own process with the runtime it would have in production
 //! (one worker per core), so their CPU time and memory are their own:
@@ -24,7 +24,7 @@
 //! `SEALFORM_BENCH_STARTUP_RECORDS` for the start-up measure (default 100000; 0 skips it),
 //! `SEALFORM_BENCH_CONCURRENCIES` (default `1,8,32,64`),
 //! `SEALFORM_BENCH_ONLY=product` to measure the product alone (for profiling), `=soak` for the
-//! memory soak alone, `=pairs` for the product and (b) in turn `SEALFORM_BENCH_PAIRS` times
+//! memory soaks alone, `=pairs` for the product and (b) in turn `SEALFORM_BENCH_PAIRS` times
 //! (default 5) with one key, and the median of their ratios. Every round is
 //! bounded in count and time; the run ends by itself and touches only loopback.
 
@@ -652,9 +652,21 @@ fn run_benchmark() {
 
         if soak_secs > 0 {
             let data = dir.path().join("soak");
+            let length = Duration::from_secs(soak_secs);
             let server = Server::product(&data, &keys, &[]);
-            soak(&server, Duration::from_secs(soak_secs)).await;
+            let product = soak("sealform-server", &server, length).await;
             server.stop();
+            let data = dir.path().join("soak-ceiling");
+            let server = Server::baseline("store", &data, &keys);
+            let ceiling = soak("(b)", &server, length).await;
+            server.stop();
+            if let (Some(product), Some(ceiling)) = (product, ceiling) {
+                println!(
+                    "soak: the product rose {:.0} bytes a submission where (b), on the same \
+                     sled, rose {:.0}",
+                    product, ceiling
+                );
+            }
         }
         if only_soak {
             return;
@@ -759,8 +771,13 @@ async fn pages(server: &Server) {
 /// Submissions at 32 at once for `length`, with the server's resident memory every 10 s, and
 /// how much it rose per submission from the first sample to the last: what sled keeps for every
 /// record the folder holds (docs/PERFORMANCE.md).
-async fn soak(server: &Server, length: Duration) {
-    println!("\nsoak: 32 at once for {length:?}, one recipient; resident memory every 10 s");
+/// `label`'s server at 32 at once for `length`, its resident memory every 10 s. Returns how
+/// many bytes it rose a submission from the first sample to the last: the baseline (b) keeps
+/// records in the same sled, so what both rise is sled's, and only the difference the product's.
+async fn soak(label: &str, server: &Server, length: Duration) -> Option<f64> {
+    println!(
+        "\nsoak, {label}: 32 at once for {length:?}, one recipient; resident memory every 10 s"
+    );
     let pid = server.child.id();
     let sample_count = (length.as_secs() / 10) as usize;
     let sampler = tokio::spawn(async move {
@@ -782,24 +799,28 @@ async fn soak(server: &Server, length: Duration) {
     let (peak, _) = server.memory_kib();
     let samples = sampler.await.unwrap_or_default();
     println!(
-        "soak: {} acknowledged, {} errors, {:.0} a second, p99 {:.2?}, peak resident {peak} KiB",
+        "soak, {label}: {} acknowledged, {} errors, {:.0} a second, p99 {:.2?}, peak resident \
+         {peak} KiB",
         round.acknowledged,
         round.errors,
         round.rate(),
         round.percentile(0.99)
     );
-    if let (Some(first), Some(last)) = (samples.first(), samples.last())
-        && samples.len() > 1
-    {
-        let seconds = (samples.len() - 1) as f64 * 10.0;
-        let submissions = round.rate() * seconds;
-        let rise_kib = last.saturating_sub(*first);
-        println!(
-            "soak: +{rise_kib} KiB from the first sample to the last ({seconds:.0} s, about \
-             {submissions:.0} submissions): {:.0} bytes a submission",
-            rise_kib as f64 * 1024.0 / submissions
-        );
+    let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+        return None;
+    };
+    if samples.len() < 2 {
+        return None;
     }
+    let seconds = (samples.len() - 1) as f64 * 10.0;
+    let submissions = round.rate() * seconds;
+    let rise_kib = last.saturating_sub(*first);
+    let per_submission = rise_kib as f64 * 1024.0 / submissions;
+    println!(
+        "soak, {label}: +{rise_kib} KiB from the first sample to the last ({seconds:.0} s, about \
+         {submissions:.0} submissions): {per_submission:.0} bytes a submission"
+    );
+    Some(per_submission)
 }
 
 /// Two instances sharing one form-token key file behind Caddy on loopback, which sends each
