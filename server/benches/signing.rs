@@ -25,7 +25,7 @@
 //! `SEALFORM_BENCH_CONCURRENCIES` (default `1,8,32,64`),
 //! `SEALFORM_BENCH_ONLY=product` to measure the product alone (for profiling), `=soak` for the
 //! memory soaks alone, `=pairs` for the product and (b) in turn `SEALFORM_BENCH_PAIRS` times
-//! (default 5) with one key, and the median of their ratios. Every round is
+//! (default 5) with one key, (b) first in every other pair, and the median of their ratios. Every round is
 //! bounded in count and time; the run ends by itself and touches only loopback.
 
 use std::io::{BufRead, BufReader};
@@ -683,21 +683,34 @@ fn run_benchmark() {
 /// `SEALFORM_BENCH_ONLY=pairs`: the product and (b) in turn, `pairs` times, with one key and
 /// fresh data folders; each pair's ratio, then the median, lowest and highest. This machine's
 /// disk varies more from minute to minute than the servers differ, so one pair says little.
+/// Every other pair runs (b) first, so that neither server always meets what the other left
+/// behind (a folder being deleted, pages being written back).
 async fn pairs(dir: &Path, count: usize, pairs: usize) {
     let pairs = pairs.max(1);
     let keys = keys(1);
     let levels = concurrencies();
-    println!("\n== {pairs} pairs, 1 recipient: the product, then (b), in turn");
+    println!(
+        "\n== {pairs} pairs, 1 recipient: the product and (b), first one then the other first"
+    );
     print_header();
     let mut ratios = vec![Vec::new(); levels.len()];
     let mut p99s = vec![(Vec::new(), Vec::new()); levels.len()];
     for pair in 0..pairs {
-        let data = dir.join(format!("pair-{pair}-product"));
-        let product = measure_product(&data, &keys, count).await;
-        let _ = std::fs::remove_dir_all(&data);
-        let data = dir.join(format!("pair-{pair}-ceiling"));
-        let ceiling = measure_ceiling(&data, &keys, count).await;
-        let _ = std::fs::remove_dir_all(&data);
+        let product_data = dir.join(format!("pair-{pair}-product"));
+        let ceiling_data = dir.join(format!("pair-{pair}-ceiling"));
+        let (product, ceiling) = if pair % 2 == 0 {
+            let product = measure_product(&product_data, &keys, count).await;
+            let _ = std::fs::remove_dir_all(&product_data);
+            let ceiling = measure_ceiling(&ceiling_data, &keys, count).await;
+            let _ = std::fs::remove_dir_all(&ceiling_data);
+            (product, ceiling)
+        } else {
+            let ceiling = measure_ceiling(&ceiling_data, &keys, count).await;
+            let _ = std::fs::remove_dir_all(&ceiling_data);
+            let product = measure_product(&product_data, &keys, count).await;
+            let _ = std::fs::remove_dir_all(&product_data);
+            (product, ceiling)
+        };
 
         for (i, concurrency) in levels.iter().enumerate() {
             let ratio = product.rounds[i].rate() / ceiling.rounds[i].rate();
