@@ -25,8 +25,8 @@
 //! `SEALFORM_BENCH_CONCURRENCIES` (default `1,8,32,64`),
 //! `SEALFORM_BENCH_ONLY=product` to measure the product alone (for profiling), `=soak` for the
 //! memory soaks alone, `=pairs` for the product and (b) in turn `SEALFORM_BENCH_PAIRS` times
-//! (default 5) with one key, (b) first in every other pair, and the median of their ratios. Every round is
-//! bounded in count and time; the run ends by itself and touches only loopback.
+//! (default 5) with one key, (b) first in every other pair, and the median of their ratios.
+//! Every round is bounded in count and time; the run ends by itself and touches only loopback.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
