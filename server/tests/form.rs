@@ -59,9 +59,9 @@ fn parses_what_a_browser_sends() {
     .unwrap();
     assert_eq!(input.expose_value("name"), Some("Mai Tran"));
     assert_eq!(input.expose_value("harm"), Some("line 1\nline 2"));
-    let breaks = parse(&[("comment", "a\r\nb\rc\n\r\nd\r")]);
+    let breaks = parse(&[("comment", "a\r\nb\rc\n\r\nd\r\r\ne\r")]);
     // CRLF (what browsers send) becomes LF; a lone CR stays, for validation to refuse.
-    assert_eq!(breaks.expose_value("comment"), Some("a\nb\rc\n\nd\r"));
+    assert_eq!(breaks.expose_value("comment"), Some("a\nb\rc\n\nd\r\ne\r"));
     // Only long text is rewritten.
     assert_eq!(
         parse(&[("name", "a\r\nb")]).expose_value("name"),

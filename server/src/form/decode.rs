@@ -33,7 +33,7 @@ impl FormInput {
                 Some(i) => (&pair[..i], &pair[i + 1..]),
                 None => (pair, &[][..]),
             };
-            let mut name = decode(raw_name)?;
+            let mut name = decode(raw_name, LineBreaks::AsSent)?;
             let kind = match campaign.field(&name) {
                 Some(spec) => Some(spec.kind),
                 None if name == TOKEN_FIELD || name == HONEYPOT_FIELD => None,
@@ -46,18 +46,16 @@ impl FormInput {
                     return Err(problem);
                 }
             };
-            let mut value = decode(raw_value)?;
+            // Browsers send a textarea's line breaks as CRLF; keep one kind of line break.
+            let line_breaks = match kind {
+                Some(FieldKind::LongText) => LineBreaks::CrlfToLf,
+                _ => LineBreaks::AsSent,
+            };
+            let mut value = decode(raw_value, line_breaks)?;
             let repeatable = kind == Some(FieldKind::MultiChoice);
             if !repeatable && input.get(&name).is_some() {
                 value.zeroize();
                 return Err(FormProblem::DuplicateField(name));
-            }
-            if kind == Some(FieldKind::LongText) && value.contains("\r\n") {
-                // Browsers send a textarea's line breaks as CRLF; keep one kind of line break.
-                // A lone CR is left for validation to refuse: it is a control character.
-                let normalized = lf_line_breaks(&value);
-                value.zeroize();
-                value = normalized;
             }
             input.values.push((name, value));
         }
@@ -128,31 +126,63 @@ pub enum FormProblem {
     UnknownField(Option<String>),
 }
 
+/// What [`decode`] does with the line breaks of a value.
+#[derive(Clone, Copy)]
+enum LineBreaks {
+    /// Leaves them as sent.
+    AsSent,
+    /// Turns each CRLF into LF. A lone CR is left for validation to refuse: it is a control
+    /// character.
+    CrlfToLf,
+}
+
+/// Marks a byte that is not a hex digit in [`HEX_DIGITS`].
+const NOT_HEX: u8 = 0xFF;
+
+/// The value of every byte as a hex digit, [`NOT_HEX`] if it is none. A table, because an
+/// account in a non-Latin script is two thirds `%XX` escapes.
+static HEX_DIGITS: [u8; 256] = {
+    let mut digits = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 16 {
+        digits[b"0123456789abcdef"[i] as usize] = i as u8;
+        digits[b"0123456789ABCDEF"[i] as usize] = i as u8;
+        i += 1;
+    }
+    digits
+};
+
 /// Decodes one name or value: `+` is a space, `%XX` a byte, the rest is taken as is; the
 /// result must be UTF-8 without NUL. Buffers that held the bytes are wiped on every path.
-fn decode(raw: &[u8]) -> Result<String, FormProblem> {
+fn decode(raw: &[u8], line_breaks: LineBreaks) -> Result<String, FormProblem> {
+    let crlf_to_lf = matches!(line_breaks, LineBreaks::CrlfToLf);
     // Decoding only shrinks, so this never reallocates and leaves no copy behind.
     let mut bytes = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
-            b'+' => bytes.push(b' '),
+    let mut rest = raw;
+    while let Some((&byte, after)) = rest.split_first() {
+        rest = after;
+        let decoded = match byte {
+            b'+' => b' ',
             b'%' => {
-                let hex = |at: usize| raw.get(at).and_then(|&b| (b as char).to_digit(16));
-                match (hex(i + 1), hex(i + 2)) {
-                    (Some(high), Some(low)) => {
-                        bytes.push((high * 16 + low) as u8);
-                        i += 2;
-                    }
-                    _ => {
-                        bytes.zeroize();
-                        return Err(FormProblem::BadEscape);
-                    }
+                let (high, low) = match rest {
+                    [high, low, ..] => (HEX_DIGITS[*high as usize], HEX_DIGITS[*low as usize]),
+                    _ => (NOT_HEX, NOT_HEX),
+                };
+                if high == NOT_HEX || low == NOT_HEX {
+                    bytes.zeroize();
+                    return Err(FormProblem::BadEscape);
                 }
+                rest = &rest[2..];
+                (high << 4) | low
             }
-            byte => bytes.push(byte),
+            byte => byte,
+        };
+        // CR and LF are never part of a longer UTF-8 sequence, so a CRLF is one on bytes as
+        // on text: its CR, just pushed, becomes the LF.
+        match bytes.last_mut() {
+            Some(last) if crlf_to_lf && decoded == b'\n' && *last == b'\r' => *last = b'\n',
+            _ => bytes.push(decoded),
         }
-        i += 1;
     }
     if bytes.contains(&0) {
         bytes.zeroize();
@@ -162,21 +192,6 @@ fn decode(raw: &[u8]) -> Result<String, FormProblem> {
         e.into_bytes().zeroize();
         FormProblem::NotUtf8
     })
-}
-
-/// `text` with CRLF line breaks as LF, built in one buffer that never reallocates (so no
-/// partial copy is left in freed memory).
-fn lf_line_breaks(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.next_if_eq(&'\n').is_some() {
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// An unknown field's name, if it looks like a field name; anything else might be someone's
