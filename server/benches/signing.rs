@@ -689,9 +689,7 @@ async fn pairs(dir: &Path, count: usize, pairs: usize) {
     let pairs = pairs.max(1);
     let keys = keys(1);
     let levels = concurrencies();
-    println!(
-        "\n== {pairs} pairs, 1 recipient: the product and (b), first one then the other first"
-    );
+    println!("\n== {pairs} pairs, 1 recipient: the product and (b) in turn, (b) first every other");
     print_header();
     let mut ratios = vec![Vec::new(); levels.len()];
     let mut p99s = vec![(Vec::new(), Vec::new()); levels.len()];
@@ -781,12 +779,10 @@ async fn pages(server: &Server) {
     );
 }
 
-/// Submissions at 32 at once for `length`, with the server's resident memory every 10 s, and
-/// how much it rose per submission from the first sample to the last: what sled keeps for every
-/// record the folder holds (docs/PERFORMANCE.md).
-/// `label`'s server at 32 at once for `length`, its resident memory every 10 s. Returns how
-/// many bytes it rose a submission from the first sample to the last: the baseline (b) keeps
-/// records in the same sled, so what both rise is sled's, and only the difference the product's.
+/// Submissions to `label`'s server at 32 at once for `length`, with its resident memory every
+/// 10 s. Returns how many bytes it rose a submission from the first sample to the last: what
+/// sled keeps for every record the folder holds (docs/PERFORMANCE.md). The baseline (b) keeps
+/// records in the same sled, so what both rise is sled's, and only a difference the product's.
 async fn soak(label: &str, server: &Server, length: Duration) -> Option<f64> {
     println!(
         "\nsoak, {label}: 32 at once for {length:?}, one recipient; resident memory every 10 s"
