@@ -696,18 +696,23 @@ async fn pairs(dir: &Path, count: usize, pairs: usize) {
     for pair in 0..pairs {
         let product_data = dir.join(format!("pair-{pair}-product"));
         let ceiling_data = dir.join(format!("pair-{pair}-ceiling"));
+        // Async blocks start only when awaited, so the order is the one they are awaited in.
+        let product = async {
+            let series = measure_product(&product_data, &keys, count).await;
+            let _ = std::fs::remove_dir_all(&product_data);
+            series
+        };
+        let ceiling = async {
+            let series = measure_ceiling(&ceiling_data, &keys, count).await;
+            let _ = std::fs::remove_dir_all(&ceiling_data);
+            series
+        };
         let (product, ceiling) = if pair % 2 == 0 {
-            let product = measure_product(&product_data, &keys, count).await;
-            let _ = std::fs::remove_dir_all(&product_data);
-            let ceiling = measure_ceiling(&ceiling_data, &keys, count).await;
-            let _ = std::fs::remove_dir_all(&ceiling_data);
-            (product, ceiling)
+            let product = product.await;
+            (product, ceiling.await)
         } else {
-            let ceiling = measure_ceiling(&ceiling_data, &keys, count).await;
-            let _ = std::fs::remove_dir_all(&ceiling_data);
-            let product = measure_product(&product_data, &keys, count).await;
-            let _ = std::fs::remove_dir_all(&product_data);
-            (product, ceiling)
+            let ceiling = ceiling.await;
+            (product.await, ceiling)
         };
 
         for (i, concurrency) in levels.iter().enumerate() {
