@@ -1,4 +1,6 @@
-use std::ffi::OsStr;
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, BinaryHeap};
+use std::ffi::{OsStr, OsString};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -380,27 +382,29 @@ pub(crate) fn open_each(
         no_match: false,
     };
     let threads = parallel::threads();
-    let opened = parallel::in_order(
-        &files.files,
-        threads,
-        threads * IN_FLIGHT_PER_THREAD,
-        |file| files.open(keyring, file),
-        |result| {
-            match result {
-                Ok(record) => {
-                    batch.opened += 1;
-                    each(record)?;
+    let opened = files.each_share(NAMES_AT_ONCE, |share| {
+        parallel::in_order(
+            share,
+            threads,
+            threads * IN_FLIGHT_PER_THREAD,
+            |file| files.open(keyring, file),
+            |result| {
+                match result {
+                    Ok(record) => {
+                        batch.opened += 1;
+                        each(record)?;
+                    }
+                    Err(problem) => {
+                        batch.no_match |= matches!(problem, Error::NoMatchingIdentity { .. });
+                        progress.suspend(|| super::report(&problem));
+                        batch.failed += 1;
+                    }
                 }
-                Err(problem) => {
-                    batch.no_match |= matches!(problem, Error::NoMatchingIdentity { .. });
-                    progress.suspend(|| super::report(&problem));
-                    batch.failed += 1;
-                }
-            }
-            progress.inc(1);
-            Ok(())
-        },
-    );
+                progress.inc(1);
+                Ok(())
+            },
+        )
+    });
     progress.finish_and_clear();
     opened.map(|()| batch)
 }
@@ -413,14 +417,34 @@ pub(crate) fn warn(message: &str) {
     );
 }
 
-/// The record files to open, in order, kept small: a folder of a hundred thousand records is
-/// listed in a few megabytes. A file named like a record (`<id>.age`) is kept as its folder and
-/// id; a folder's index is checked when it is listed, and read again and kept only for a record
-/// that no identity opens.
+/// How many file names of one folder are held at once. A folder with more is read again for
+/// each next share of its names, in order, so that listing a million records takes no more
+/// memory than listing this many (24 bytes each, 1.5 MiB). Each read of a folder takes about
+/// 0.4 µs a file in it, where opening a record takes about 50: a folder of 100 000 records is
+/// read three times (once to count), 2 % more time; one of a million, 17 times, about 10 %.
+const NAMES_AT_ONCE: usize = 65_536;
+
+/// The record files to open, in order: files given one by one, and each folder's files by name,
+/// listed [`NAMES_AT_ONCE`] at a time. A file named like a record (`<id>.age`) is kept as its
+/// folder and id; a folder's index is checked when it is listed, and read again and kept only
+/// for a record that no identity opens.
 #[derive(Debug, Default)]
 pub(crate) struct RecordFiles {
     folders: Vec<Folder>,
-    files: Vec<RecordFile>,
+    inputs: Vec<Input>,
+    /// Records never read, even where a folder has their files: a vault's withdrawn ones.
+    left_out: BTreeSet<RecordId>,
+    /// How many files there were to open when they were counted.
+    count: usize,
+}
+
+/// What to open next.
+#[derive(Debug)]
+enum Input {
+    /// Files given one by one, in the order given.
+    Files(Vec<RecordFile>),
+    /// The record files in `folders[folder]`, by name.
+    Folder(u32),
 }
 
 /// A folder given (or a vault's `records`), and what its index.tsv says, if it has one.
@@ -445,6 +469,61 @@ enum RecordFile {
     Given(Box<Path>),
 }
 
+impl RecordFile {
+    /// The file called `name` in `folders[folder]`.
+    fn in_folder(folder: u32, name: OsString) -> Self {
+        match named_like_a_record(&name) {
+            Some(id) => Self::Named { folder, id },
+            None => Self::InFolder {
+                folder,
+                name: name.into_boxed_os_str(),
+            },
+        }
+    }
+
+    /// The record id the file is named after, if it is.
+    fn id(&self) -> Option<RecordId> {
+        match self {
+            Self::Named { id, .. } => Some(*id),
+            Self::InFolder { name, .. } => record_id(Path::new(name)),
+            Self::Given(path) => record_id(path),
+        }
+    }
+}
+
+/// Two record files in the order of their names, as bytes.
+fn by_name(a: &RecordFile, b: &RecordFile) -> Ordering {
+    match (a, b) {
+        // Lowercase hex digits sort as the bytes they spell.
+        (RecordFile::Named { id: a, .. }, RecordFile::Named { id: b, .. }) => a.cmp(b),
+        _ => file_name(a, &mut [0; 36]).cmp(file_name(b, &mut [0; 36])),
+    }
+}
+
+/// A record file ordered by its name, for the heap that keeps a folder's next share of names.
+#[derive(Debug)]
+struct ByName(RecordFile);
+
+impl Ord for ByName {
+    fn cmp(&self, other: &Self) -> Ordering {
+        by_name(&self.0, &other.0)
+    }
+}
+
+impl PartialOrd for ByName {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for ByName {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for ByName {}
+
 /// What an export folder's index.tsv says: the recipient set each record was sealed to, sorted
 /// by record id (the first line of an id wins, as in [`ExportIndex::recipients_of`]).
 #[derive(Debug, Default)]
@@ -461,9 +540,79 @@ impl SealedTo {
 }
 
 impl RecordFiles {
-    /// How many files.
+    /// How many files there were to open when they were listed.
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.count
+    }
+
+    /// Whether `file` is one never to be read.
+    fn is_left_out(&self, file: &RecordFile) -> bool {
+        !self.left_out.is_empty() && file.id().is_some_and(|id| self.left_out.contains(&id))
+    }
+
+    /// Hands every file to `each`, in order, a share at a time: the files given one by one as
+    /// they were given, and each folder's files by name, at most `at_once` at a time.
+    fn each_share(
+        &self,
+        at_once: usize,
+        mut each: impl FnMut(&[RecordFile]) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        for input in &self.inputs {
+            match input {
+                Input::Files(files) => each(files)?,
+                Input::Folder(folder) => {
+                    let mut after = None;
+                    loop {
+                        let share = self.names_after(*folder, after.as_ref(), at_once)?;
+                        if share.is_empty() {
+                            break;
+                        }
+                        each(&share)?;
+                        if share.len() < at_once {
+                            break;
+                        }
+                        after = share.into_iter().next_back();
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The first `at_once` record files of `folders[folder]`, by name, after `after`; reads the
+    /// whole folder and keeps no more than that many names. Files that are not regular files were
+    /// reported when the folder was listed, and are skipped.
+    fn names_after(
+        &self,
+        folder: u32,
+        after: Option<&RecordFile>,
+        at_once: usize,
+    ) -> Result<Vec<RecordFile>, Error> {
+        // Its whole size at once (no more than the files counted), so that every share of a
+        // large folder takes one allocation of the same size, which the next one reuses.
+        let mut first = BinaryHeap::<ByName>::with_capacity(at_once.min(self.count));
+        each_named_like_a_record(&self.folder(folder).path, |name, kind| {
+            if kind.is_some() {
+                return;
+            }
+            let file = RecordFile::in_folder(folder, name);
+            if after.is_some_and(|after| by_name(&file, after).is_le()) || self.is_left_out(&file) {
+                return;
+            }
+            if first.len() == at_once {
+                match first.peek_mut() {
+                    Some(mut last) if by_name(&file, &last.0).is_lt() => *last = ByName(file),
+                    _ => {}
+                }
+            } else {
+                first.push(ByName(file));
+            }
+        })?;
+        Ok(first
+            .into_sorted_vec()
+            .into_iter()
+            .map(|ByName(file)| file)
+            .collect())
     }
 
     fn folder(&self, folder: u32) -> &Folder {
@@ -567,21 +716,16 @@ pub(crate) fn list_vault(root: &Path) -> Result<VaultFiles, Error> {
         Err(err) => return Err(Error::Read { path: folder, err }),
     }
     let mut problems = Vec::new();
-    let mut files = RecordFiles::default();
-    list_folder(&folder, &mut files, &mut problems)?;
-    let listed = files.files.len();
-    let withdrawn = |id: Option<RecordId>| id.is_some_and(|id| vault.withdrawn().contains_key(&id));
-    files.files.retain(|file| match file {
-        RecordFile::Named { id, .. } => !withdrawn(Some(*id)),
-        RecordFile::InFolder { name, .. } => !withdrawn(record_id(Path::new(name))),
-        RecordFile::Given(path) => !withdrawn(record_id(path)),
-    });
-    let withdrawn = listed - files.files.len();
+    let mut files = RecordFiles {
+        left_out: vault.withdrawn().keys().copied().collect(),
+        ..RecordFiles::default()
+    };
+    let listed = list_folder(&folder, &mut files, &mut problems)?;
     Ok(VaultFiles {
         vault,
         files,
         problems,
-        withdrawn,
+        withdrawn: listed.left_out,
     })
 }
 
@@ -598,14 +742,21 @@ fn list_records(inputs: &[PathBuf], problems: &mut Vec<Error>) -> Result<RecordF
                 err,
             }),
             Ok(meta) if meta.is_dir() => {
-                if list_folder(input, &mut files, problems)? == 0 {
+                if list_folder(input, &mut files, problems)?.named_like_records == 0 {
                     problems.push(Error::EmptyFolder {
                         path: input.clone(),
                     });
                 }
             }
             Ok(meta) => match FileKind::of(meta.file_type()) {
-                None => files.files.push(RecordFile::Given(input.clone().into())),
+                None => {
+                    let file = RecordFile::Given(input.clone().into());
+                    match files.inputs.last_mut() {
+                        Some(Input::Files(given)) => given.push(file),
+                        _ => files.inputs.push(Input::Files(vec![file])),
+                    }
+                    files.count += 1;
+                }
                 Some(kind) => problems.push(Error::NotARegularFile {
                     path: input.clone(),
                     kind,
@@ -616,48 +767,41 @@ fn list_records(inputs: &[PathBuf], problems: &mut Vec<Error>) -> Result<RecordF
     Ok(files)
 }
 
-/// Adds the record files (`*.age`) of `folder` to `files`, by name, with the folder's index.
-/// Entries named like records that are not regular files are reported in `problems`, by name,
-/// and skipped; other names are ignored. Returns how many entries were named like records.
+/// What listing a folder found.
+#[derive(Debug)]
+struct Listed {
+    /// Entries named like records (`*.age`), whatever they are.
+    named_like_records: usize,
+    /// Record files left out ([`RecordFiles::left_out`]).
+    left_out: usize,
+}
+
+/// Adds the record files (`*.age`) of `folder` to `files`, to be read by name, with the folder's
+/// index; counts them, and checks the index. Entries named like records that are not regular
+/// files are reported in `problems`, by name, and skipped; other names are ignored.
 fn list_folder(
     folder: &Path,
     files: &mut RecordFiles,
     problems: &mut Vec<Error>,
-) -> Result<usize, Error> {
-    let unreadable = |err| Error::Read {
+) -> Result<Listed, Error> {
+    let at = u32::try_from(files.folders.len()).map_err(|_| Error::Read {
         path: folder.to_owned(),
-        err,
-    };
-    let at = u32::try_from(files.folders.len()).map_err(|_| {
-        unreadable(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "too many folders",
-        ))
+        err: io::Error::new(io::ErrorKind::InvalidInput, "too many folders"),
     })?;
-    let mut names = Vec::new();
+    let mut listed = Listed {
+        named_like_records: 0,
+        left_out: 0,
+    };
+    let mut to_open = 0;
     let mut skipped = Vec::new();
-    for entry in std::fs::read_dir(folder).map_err(unreadable)? {
-        let entry = entry.map_err(unreadable)?;
-        let name = entry.file_name();
-        if !name.to_string_lossy().ends_with(".age") {
-            continue;
-        }
-        // `DirEntry::file_type` does not follow a symbolic link.
-        match FileKind::of(entry.file_type().map_err(unreadable)?) {
-            None => names.push(match named_like_a_record(&name) {
-                Some(id) => RecordFile::Named { folder: at, id },
-                None => RecordFile::InFolder {
-                    folder: at,
-                    name: name.into_boxed_os_str(),
-                },
-            }),
+    each_named_like_a_record(folder, |name, kind| {
+        listed.named_like_records += 1;
+        match kind {
             Some(kind) => skipped.push((name, kind)),
+            None if files.is_left_out(&RecordFile::in_folder(at, name)) => listed.left_out += 1,
+            None => to_open += 1,
         }
-    }
-    let named_like_records = names.len() + skipped.len();
-    // By name, as bytes: `<id>.age` names sort by their id's hex digits. Names in a folder are
-    // unique, so an unstable sort (which needs no memory of its own) gives the one order.
-    names.sort_unstable_by(|a, b| file_name(a, &mut [0; 36]).cmp(file_name(b, &mut [0; 36])));
+    })?;
     skipped.sort_by(|(a, _), (b, _)| a.cmp(b));
     problems.extend(
         skipped
@@ -673,12 +817,31 @@ fn list_folder(
         has_index,
         index: OnceLock::new(),
     });
-    if files.files.is_empty() {
-        files.files = names;
-    } else {
-        files.files.extend(names);
+    files.inputs.push(Input::Folder(at));
+    files.count += to_open;
+    Ok(listed)
+}
+
+/// Calls `each` with the name of every entry of `folder` named `*.age`, and what kind of thing
+/// it is when it is not a regular file (a symbolic link is not followed).
+fn each_named_like_a_record(
+    folder: &Path,
+    mut each: impl FnMut(OsString, Option<FileKind>),
+) -> Result<(), Error> {
+    let unreadable = |err| Error::Read {
+        path: folder.to_owned(),
+        err,
+    };
+    for entry in std::fs::read_dir(folder).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name();
+        if !name.as_encoded_bytes().ends_with(b".age") {
+            continue;
+        }
+        // `DirEntry::file_type` does not follow a symbolic link.
+        each(name, FileKind::of(entry.file_type().map_err(unreadable)?));
     }
-    Ok(named_like_records)
+    Ok(())
 }
 
 /// The id of a file named exactly `<id>.age` (as the id prints: 32 lowercase hex digits).
@@ -800,5 +963,127 @@ fn progress_bar(records: usize) -> ProgressBar {
         )
     } else {
         ProgressBar::hidden()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names `each_share` hands out, a share at a time.
+    fn shares(files: &RecordFiles, at_once: usize) -> Vec<Vec<String>> {
+        let mut shares = Vec::new();
+        files
+            .each_share(at_once, |share| {
+                shares.push(
+                    share
+                        .iter()
+                        .map(|file| {
+                            let name = files.path(file);
+                            name.file_name().unwrap().to_string_lossy().into_owned()
+                        })
+                        .collect(),
+                );
+                Ok(())
+            })
+            .unwrap();
+        shares
+    }
+
+    /// A folder with `records` files named like records, a few other `*.age` names that sort
+    /// before, between and after them, and entries that are not to be read.
+    fn folder_of_records(records: usize) -> (tempfile::TempDir, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut names: Vec<String> = (0..records)
+            .map(|_| format!("{}.age", RecordId::random()))
+            .collect();
+        names.extend(["0.age", "7zz.age", "zz.age", "A.age", "-.age"].map(String::from));
+        for name in &names {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        std::fs::write(dir.path().join("notes.txt"), b"x").unwrap();
+        std::fs::create_dir(dir.path().join("sub.age")).unwrap();
+        std::os::unix::fs::symlink(
+            &names[0],
+            dir.path().join(format!("{}.age", RecordId::random())),
+        )
+        .unwrap();
+        names.sort();
+        (dir, names)
+    }
+
+    #[test]
+    fn a_folder_is_handed_out_by_name_a_share_at_a_time() {
+        let (dir, names) = folder_of_records(40);
+        let mut problems = Vec::new();
+        let files = list_records(&[dir.path().to_owned()], &mut problems).unwrap();
+        assert_eq!(files.len(), names.len());
+        // The folder and the link, reported once, when it was listed.
+        assert_eq!(problems.len(), 2, "{problems:?}");
+
+        for at_once in [1, 3, 5, 9, names.len(), 1000] {
+            let shares = shares(&files, at_once);
+            assert!(shares.iter().all(|share| share.len() <= at_once));
+            assert_eq!(
+                shares.len(),
+                names.len().div_ceil(at_once),
+                "{at_once} at once"
+            );
+            assert_eq!(shares.concat(), names, "{at_once} at once");
+        }
+    }
+
+    #[test]
+    fn given_files_keep_their_order_between_folders() {
+        let (first, first_names) = folder_of_records(4);
+        let (second, second_names) = folder_of_records(4);
+        let given = ["b.age", "a.age"].map(|name| {
+            let path = first.path().join("given").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, b"x").unwrap();
+            path
+        });
+        let inputs = [
+            given[0].clone(),
+            given[1].clone(),
+            second.path().to_owned(),
+            first.path().to_owned(),
+            given[0].clone(),
+        ];
+        let files = list_records(&inputs, &mut Vec::new()).unwrap();
+        let expected: Vec<String> = ["b.age", "a.age"]
+            .into_iter()
+            .map(String::from)
+            .chain(second_names)
+            .chain(first_names)
+            .chain(["b.age".to_owned()])
+            .collect();
+        assert_eq!(files.len(), expected.len());
+        assert_eq!(shares(&files, 2).concat(), expected);
+    }
+
+    #[test]
+    fn records_left_out_are_neither_counted_nor_handed_out() {
+        let (dir, names) = folder_of_records(12);
+        let left_out: BTreeSet<RecordId> = names
+            .iter()
+            .filter_map(|name| record_id(Path::new(name)))
+            .step_by(3)
+            .collect();
+        assert_eq!(left_out.len(), 4);
+        let mut files = RecordFiles {
+            left_out: left_out.clone(),
+            ..RecordFiles::default()
+        };
+        let listed = list_folder(dir.path(), &mut files, &mut Vec::new()).unwrap();
+        assert_eq!(listed.left_out, 4);
+        let kept: Vec<String> = names
+            .into_iter()
+            .filter(|name| !record_id(Path::new(name)).is_some_and(|id| left_out.contains(&id)))
+            .collect();
+        assert_eq!(files.len(), kept.len());
+        for at_once in [2, 4, 100] {
+            assert_eq!(shares(&files, at_once).concat(), kept, "{at_once} at once");
+        }
     }
 }
