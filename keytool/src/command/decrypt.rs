@@ -378,7 +378,9 @@ pub(crate) fn open_each(
     let mut batch = Batch {
         opened: 0,
         failed: problems.len(),
-        total: files.len(),
+        // Counted as files are opened: a folder read again for each share may have changed
+        // since it was counted.
+        total: 0,
         no_match: false,
     };
     let threads = parallel::threads();
@@ -389,6 +391,7 @@ pub(crate) fn open_each(
             threads * IN_FLIGHT_PER_THREAD,
             |file| files.open(keyring, file),
             |result| {
+                batch.total += 1;
                 match result {
                     Ok(record) => {
                         batch.opened += 1;
@@ -1060,6 +1063,21 @@ mod tests {
             .collect();
         assert_eq!(files.len(), expected.len());
         assert_eq!(shares(&files, 2).concat(), expected);
+    }
+
+    #[test]
+    fn the_total_is_what_was_opened_when_a_folder_changes_after_it_was_counted() {
+        let (dir, names) = folder_of_records(3);
+        let files = list_records(&[dir.path().to_owned()], &mut Vec::new()).unwrap();
+        assert_eq!(files.len(), names.len());
+        std::fs::remove_file(dir.path().join(&names[0])).unwrap();
+        for _ in 0..3 {
+            std::fs::write(dir.path().join(format!("{}.age", RecordId::random())), b"x").unwrap();
+        }
+        // No identity opens these files: every one fails, and is counted.
+        let batch = open_each(&Keyring::new(), &files, Vec::new(), |_| Ok(())).unwrap();
+        assert_eq!((batch.opened, batch.failed), (0, names.len() + 2));
+        assert_eq!(batch.total, names.len() + 2);
     }
 
     #[test]
