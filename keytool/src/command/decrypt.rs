@@ -424,7 +424,8 @@ pub(crate) fn warn(message: &str) {
 /// each next share of its names, in order, so that listing a million records takes no more
 /// memory than listing this many (24 bytes each, 1.5 MiB). Each read of a folder takes about
 /// 0.4 µs a file in it, where opening a record takes about 50: a folder of 100 000 records is
-/// read three times (once to count), 2 % more time; one of a million, 17 times, about 10 %.
+/// read three times (once to count), 2 % more time; one of a million would be read 17 times,
+/// about 10 % by the same figures.
 const NAMES_AT_ONCE: usize = 65_536;
 
 /// The record files to open, in order: files given one by one, and each folder's files by name,
@@ -631,15 +632,12 @@ impl RecordFiles {
     }
 
     /// The recipient set the folder's index says `file` was sealed to.
-    fn sealed_to(&self, file: &RecordFile, path: &Path) -> Option<RecipientSetFingerprint> {
+    fn sealed_to(&self, file: &RecordFile) -> Option<RecipientSetFingerprint> {
         let folder = match file {
             RecordFile::Named { folder, .. } | RecordFile::InFolder { folder, .. } => *folder,
             RecordFile::Given(_) => return None,
         };
-        let id = match file {
-            RecordFile::Named { id, .. } => *id,
-            _ => record_id(path)?,
-        };
+        let id = file.id()?;
         let folder = self.folder(folder);
         if !folder.has_index {
             return None;
@@ -655,10 +653,7 @@ impl RecordFiles {
     fn open(&self, keyring: &Keyring, file: &RecordFile) -> Result<Opened, Error> {
         let path = self.path(file);
         let bytes = input::read_regular_file(&path, MAX_RECORD_BYTES, "record")?;
-        let id = match file {
-            RecordFile::Named { id, .. } => Some(*id),
-            _ => record_id(&path),
-        };
+        let id = file.id();
         let label = || match id {
             Some(id) => format!("record {} ({})", id.short(), ShownPath(&path)),
             None => ShownPath(&path).to_string(),
@@ -676,7 +671,7 @@ impl RecordFiles {
             }),
             Err(seal::Error::NoMatchingIdentity) => Err(Error::NoMatchingIdentity {
                 label: label(),
-                sealed_to: self.sealed_to(file, &path),
+                sealed_to: self.sealed_to(file),
             }),
             Err(reason) => Err(Error::Record {
                 label: label(),
