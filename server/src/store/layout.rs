@@ -1,6 +1,6 @@
 //! How a record and what is kept beside it sit in sled: one tree, `sealed`, with a prefix byte
-//! per kind of entry, so that a batch of records is one atomic `apply_batch` on one tree. A
-//! sled transaction over several trees reads every key it writes, which was a seventh of the
+//! per kind of entry, so that a record is one `insert` and the count one more. A sled
+//! transaction over several trees reads every key it writes, which was a seventh of the
 //! server's time under load (docs/PERFORMANCE.md).
 //!
 //! - `r` + record id (16 bytes) → the recipient set's fingerprint (8 bytes), the week it
@@ -15,7 +15,8 @@
 //! - `k` + SHA-256 of a withdrawal receipt (32 bytes) → the record id, then 1 if it counted as
 //!   a signature. Only in data folders written before record ids came from receipts, whose
 //!   records' ids are random and whose weeks never carry the flag; never written now.
-//! - `n` → the signature count (8 bytes, big-endian).
+//! - `n` → the signature count (8 bytes, big-endian), then the ids of the signatures of the
+//!   batch being written (16 bytes each; none between batches): see [`Counter`].
 
 use seal::{RecipientSetFingerprint, RecordId};
 use sha2::{Digest, Sha256};
@@ -135,13 +136,44 @@ impl<'a> StoredRecord<'a> {
     }
 }
 
-/// The signature count as stored (none yet is zero).
-pub fn read_counter(bytes: Option<&[u8]>) -> Result<u64, String> {
-    bytes.map_or(Ok(0), |bytes| {
-        <[u8; 8]>::try_from(bytes)
-            .map(u64::from_be_bytes)
-            .map_err(|_| "the signature counter is damaged".to_string())
-    })
+/// The signature count as stored. The store lists a batch's signatures here before it writes
+/// their records and adds them to `count` after, so that whatever a crash leaves, the count of
+/// the records it left can be told without reading every record.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Counter {
+    /// Signatures whose records were all written.
+    pub count: u64,
+    /// Signatures not in `count` whose records a crash may have left written, some or all.
+    pub pending: Vec<RecordId>,
+}
+
+impl Counter {
+    /// The counter as stored (none yet is zero, with nothing pending).
+    pub fn read(bytes: Option<&[u8]>) -> Result<Counter, String> {
+        let Some(bytes) = bytes else {
+            return Ok(Counter::default());
+        };
+        let damaged = || "the signature counter is damaged".to_string();
+        let (count, pending) = bytes.split_first_chunk::<8>().ok_or_else(damaged)?;
+        let (ids, rest) = pending.as_chunks::<16>();
+        if !rest.is_empty() {
+            return Err(damaged());
+        }
+        Ok(Counter {
+            count: u64::from_be_bytes(*count),
+            pending: ids.iter().copied().map(RecordId::from_bytes).collect(),
+        })
+    }
+
+    /// The counter's value as stored.
+    pub fn entry(&self) -> Vec<u8> {
+        let mut entry = Vec::with_capacity(8 + 16 * self.pending.len());
+        entry.extend_from_slice(&self.count.to_be_bytes());
+        for id in &self.pending {
+            entry.extend_from_slice(&id.to_bytes());
+        }
+        entry
+    }
 }
 
 #[cfg(test)]
@@ -170,9 +202,17 @@ mod tests {
         assert!(record_id(&receipt_key(&[1; 32])).is_err());
         assert!(!counted_gone_key(id).starts_with(RECORD_PREFIX));
         assert!(StoredRecord::read(&[0; 11]).is_err());
-        assert_eq!(read_counter(None), Ok(0));
-        assert_eq!(read_counter(Some(&9u64.to_be_bytes())), Ok(9));
-        assert!(read_counter(Some(&[1, 2])).is_err());
+        assert_eq!(Counter::read(None), Ok(Counter::default()));
+        // As every data folder before pending signatures were listed holds it.
+        let nine = Counter::read(Some(&9u64.to_be_bytes())).unwrap();
+        assert_eq!((nine.count, nine.pending.len()), (9, 0));
+        let counter = Counter {
+            count: 9,
+            pending: vec![id, RecordId::random()],
+        };
+        assert_eq!(Counter::read(Some(&counter.entry())), Ok(counter));
+        assert!(Counter::read(Some(&[1, 2])).is_err());
+        assert!(Counter::read(Some(&[1; 8 + 15])).is_err());
     }
 
     /// What a data folder written before record ids came from receipts holds still reads.

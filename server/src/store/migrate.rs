@@ -34,7 +34,7 @@ pub fn from_separate_trees(db: &sled::Db, sealed: &sled::Tree) -> Result<usize, 
     if sealed.get(SIGNATURES_KEY).map_err(storage)?.is_none()
         && let Some(count) = meta.get(OLD_SIGNATURES_KEY).map_err(storage)?
     {
-        layout::read_counter(Some(&count))?;
+        layout::Counter::read(Some(&count))?;
         sealed.insert(SIGNATURES_KEY, count).map_err(storage)?;
     }
     for entry in receipts.iter() {

@@ -3,12 +3,12 @@
 //!
 //! Durability: [`Store::put`] answers only after an `fdatasync` of the file holding the record
 //! has returned. Records go through two threads of the store's own ("group commit"): the
-//! inserter takes every record waiting, writes them all in one atomic sled batch, and hands
+//! inserter takes every record waiting, writes them all with the signature count, and hands
 //! their writers to the flusher; the flusher takes every writer waiting, calls sled's blocking
 //! `flush()` once, then `fdatasync`s sled's log file itself, and answers them all. A writer
 //! reaches the flusher only after its record's batch was applied, so the sync that answers it
 //! covers it. While one batch is being synced the next is being inserted. The signature
-//! counter is written once per batch, not once per record.
+//! counter is written twice per batch, not once per record.
 //!
 //! Why the extra call: sled 0.34's `flush()` writes the log with `pwrite` and then, on Linux,
 //! only `sync_file_range`, which neither writes the file's metadata (its new length) nor flushes
@@ -24,8 +24,13 @@
 //! sled 0.34's `flush_async` is avoided on purpose: it has been seen to hang when many tasks
 //! call it at once.
 //!
-//! Atomicity: a batch of records, what is kept beside each and the signature counter are one
-//! `apply_batch` on one tree ([`layout`]), so a crash leaves either all of them or none.
+//! Atomicity: a record and what is kept beside it are one sled `insert` ([`layout`]), which a
+//! crash leaves whole or not at all. The count of a batch's signatures is written before and
+//! after its records ([`write_batch`]), so that whatever part of a batch a crash leaves, opening
+//! the store finds the exact count again ([`settle_count`]). Not one `apply_batch` for the whole
+//! batch: sled 0.34's `apply_batch` takes its global write lock, which waits while the flusher's
+//! `flush()` writes the log (sled holds the lock's read side for that), so the next batch could
+//! not be written while the one before was being written out.
 //!
 //! Beside each record, in clear ([`Beside`]): the fingerprint of its recipients, the week it
 //! arrived (for retention), and, keyed by the hash of the person's withdrawal receipt, its id
@@ -50,7 +55,7 @@ use seal::{EXPORT_INDEX_FILE, ExportIndex, RecipientSetFingerprint, RecordId};
 use tokio::sync::oneshot;
 
 use crate::Error;
-use layout::{RECORD_PREFIX, SEALED_TREE, SIGNATURES_KEY, StoredRecord};
+use layout::{Counter, RECORD_PREFIX, SEALED_TREE, SIGNATURES_KEY, StoredRecord};
 
 const WITHDRAWALS_TREE: &str = "withdrawals";
 const SIGNATORIES_TREE: &str = "signatories";
@@ -464,17 +469,16 @@ impl Database {
         let withdrawals = open_tree(WITHDRAWALS_TREE)?;
         let signatories = open_tree(SIGNATORIES_TREE)?;
         let moved = migrate::from_separate_trees(&db, &sealed).map_err(data_dir_error)?;
-        if moved > 0 {
+        let (stored_signatures, settled) = settle_count(&sealed).map_err(data_dir_error)?;
+        if moved > 0 || settled {
             db.flush()
                 .map_err(|e| e.to_string())
                 .and_then(|_| log.sync_data().map_err(|e| e.to_string()))
                 .map_err(data_dir_error)?;
+        }
+        if moved > 0 {
             tracing::info!("moved {moved} records into the store's current layout");
         }
-        let stored_signatures = sealed
-            .get(SIGNATURES_KEY)
-            .map_err(|e| data_dir_error(e.to_string()))
-            .and_then(|bytes| layout::read_counter(bytes.as_deref()).map_err(data_dir_error))?;
         signatures.store(stored_signatures, Ordering::Relaxed);
 
         let (flusher, flush_waits) = mpsc::channel();
@@ -578,8 +582,8 @@ struct Inserting {
     counter_writes: Arc<Mutex<()>>,
 }
 
-/// The inserter: per batch of waiting records, one atomic sled batch, then the batch's writers
-/// go to the flusher (or, if the batch failed, are told at once).
+/// The inserter: per batch of waiting records, [`write_batch`], then the batch's writers go to
+/// the flusher (or, if the batch failed, are told at once).
 fn run_inserter(
     inserting: &Inserting,
     pending: &mpsc::Receiver<PendingRecord>,
@@ -610,27 +614,89 @@ fn run_inserter(
     }
 }
 
-/// Writes `batch` in one atomic sled batch.
+/// Writes `batch` to sled ([`write_batch`]).
 fn insert_batch(inserting: &Inserting, batch: &[PendingRecord]) -> Result<(), String> {
     let storage = |e: sled::Error| e.to_string();
-    let mut writes = sled::Batch::default();
-    for pending in batch {
-        writes.insert(
-            &layout::record_key(pending.writer.id)[..],
-            pending.entry.as_slice(),
-        );
-    }
-    let signatures = batch
-        .iter()
-        .filter(|pending| pending.writer.counted == Counted::AsSignature)
-        .count() as u64;
+    // Held from reading the count to writing it: a withdrawal lowering it meanwhile would be
+    // lost, and must never find this batch's signatures pending.
     let _counter = lock(&inserting.counter_writes);
-    if signatures > 0 {
-        let count = inserting.sealed.get(SIGNATURES_KEY).map_err(storage)?;
-        let count = layout::read_counter(count.as_deref())?;
-        writes.insert(SIGNATURES_KEY, &(count + signatures).to_be_bytes()[..]);
+    let any_signature = batch
+        .iter()
+        .any(|pending| pending.writer.counted == Counted::AsSignature);
+    let count = if any_signature {
+        let stored = inserting.sealed.get(SIGNATURES_KEY).map_err(storage)?;
+        Counter::read(stored.as_deref())?.count
+    } else {
+        0
+    };
+    write_batch(count, batch, |key, value| {
+        inserting
+            .sealed
+            .insert(key, value)
+            .map(drop)
+            .map_err(storage)
+    })
+}
+
+/// Hands `write` the writes of `batch` in the order sled must log them, given the stored
+/// signature count: if the batch holds signatures, first the count with their ids pending, then
+/// every record, then the count with them added. sled recovers its log up to the first torn
+/// message, so a crash leaves a first part of these writes; [`settle_count`] makes the count
+/// exact again from any of them.
+fn write_batch<E>(
+    count: u64,
+    batch: &[PendingRecord],
+    mut write: impl FnMut(&[u8], &[u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    let pending: Vec<RecordId> = batch
+        .iter()
+        .filter(|record| record.writer.counted == Counted::AsSignature)
+        .map(|record| record.writer.id)
+        .collect();
+    let added = pending.len() as u64;
+    if added > 0 {
+        write(SIGNATURES_KEY, &Counter { count, pending }.entry())?;
     }
-    inserting.sealed.apply_batch(writes).map_err(storage)
+    for record in batch {
+        write(&layout::record_key(record.writer.id), &record.entry)?;
+    }
+    if added > 0 {
+        let counter = Counter {
+            count: count + added,
+            pending: Vec::new(),
+        };
+        write(SIGNATURES_KEY, &counter.entry())?;
+    }
+    Ok(())
+}
+
+/// The signature count as a crash left it ([`write_batch`]): the stored count, plus each pending
+/// signature whose record was written before the crash. Stores it back with nothing pending and
+/// says whether it had to, so that the caller syncs it.
+fn settle_count(sealed: &sled::Tree) -> Result<(u64, bool), String> {
+    let storage = |e: sled::Error| e.to_string();
+    let counter = Counter::read(sealed.get(SIGNATURES_KEY).map_err(storage)?.as_deref())?;
+    if counter.pending.is_empty() {
+        return Ok((counter.count, false));
+    }
+    let mut count = counter.count;
+    for id in counter.pending {
+        if let Some(entry) = sealed.get(layout::record_key(id)).map_err(storage)? {
+            count += u64::from(
+                StoredRecord::read(&entry)
+                    .map_err(|e| e.to_string())?
+                    .counted,
+            );
+        }
+    }
+    let settled = Counter {
+        count,
+        pending: Vec::new(),
+    };
+    sealed
+        .insert(SIGNATURES_KEY, settled.entry())
+        .map_err(storage)?;
+    Ok((count, true))
 }
 
 /// The flusher: per batch of waiting writers, one blocking `flush()` (sled writes its log) and
@@ -840,6 +906,83 @@ mod tests {
         let database = store.inner.current().unwrap();
         assert_eq!(database.sealed.len(), 31 + 1);
         assert_eq!(database.sealed.scan_prefix(RECORD_PREFIX).count(), 31);
+    }
+
+    /// A batch waiting for the inserter, as `put` makes it.
+    fn pending(n: u8, counted: Counted) -> PendingRecord {
+        PendingRecord {
+            entry: layout::record_entry(&beside(n, counted), &[n; 100]),
+            writer: RecordWriter {
+                id: layout::record_id_for_receipt(&[n; 32]),
+                counted,
+                stored: oneshot::channel().0,
+                if_not_stored: IfNotStored(None),
+            },
+        }
+    }
+
+    /// A crash can stop a batch between any two of its writes (sled recovers its log up to
+    /// the first torn message): whatever part was written, the store opens with the count of
+    /// the signatures it holds, and keeps it so.
+    #[tokio::test]
+    async fn a_batch_cut_short_at_any_write_opens_with_the_exact_count() {
+        let counted = [true, false, true, true];
+        let batch: Vec<PendingRecord> = (0..4u8)
+            .map(|n| match counted[usize::from(n)] {
+                true => pending(100 + n, Counted::AsSignature),
+                false => pending(100 + n, Counted::NotAsSignature),
+            })
+            .collect();
+        // The count with the batch pending, four records, the count with the batch added.
+        for written in 0..=6usize {
+            let dir = tempfile::tempdir().unwrap();
+            let data = dir.path().join("data");
+            let store = Store::open(&data).unwrap();
+            for n in 0..3 {
+                let counts = if n < 2 {
+                    Counted::AsSignature
+                } else {
+                    Counted::NotAsSignature
+                };
+                store.put(vec![n; 100], beside(n, counts)).await.unwrap();
+            }
+            store.close().await.unwrap();
+            drop(store);
+
+            let db = open_when_unlocked(&data).unwrap();
+            let sealed = db.open_tree(SEALED_TREE).unwrap();
+            let mut left = written;
+            let cut = write_batch(2, &batch, |key, value| {
+                if left == 0 {
+                    return Err("cut");
+                }
+                left -= 1;
+                sealed.insert(key, value).map(drop).map_err(|_| "sled")
+            });
+            assert_eq!(cut.is_err(), written < 6, "after {written} writes");
+            db.flush().unwrap();
+            drop((sealed, db));
+
+            let records_written = written.saturating_sub(1).min(4);
+            let expected = 2 + counted[..records_written].iter().filter(|&&c| c).count();
+            let store = Store::open(&data).unwrap();
+            assert_eq!(
+                (store.signature_count(), store.record_count().unwrap()),
+                (expected as u64, 3 + records_written),
+                "after {written} writes"
+            );
+            store
+                .put(vec![9; 100], beside(9, Counted::AsSignature))
+                .await
+                .unwrap();
+            store.close().await.unwrap();
+            drop(store);
+            let store = Store::open(&data).unwrap();
+            assert_eq!(store.signature_count(), expected as u64 + 1);
+            let database = store.inner.current().unwrap();
+            let stored = database.sealed.get(SIGNATURES_KEY).unwrap();
+            assert!(Counter::read(stored.as_deref()).unwrap().pending.is_empty());
+        }
     }
 
     /// A put's undo runs exactly when its record is not stored, whether or not anyone still

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::layout::{self, RECORD_PREFIX, SIGNATURES_KEY, StoredRecord};
+use super::layout::{self, Counter, RECORD_PREFIX, SIGNATURES_KEY, StoredRecord};
 use super::{Database, Store, lock};
 use crate::Error;
 
@@ -197,9 +197,12 @@ impl Store {
                         return Ok(Withdrawn::Unknown);
                     };
                     if counted {
-                        let count = sealed.get(SIGNATURES_KEY)?;
-                        let count = layout::read_counter(count.as_deref()).unwrap_or(0);
-                        sealed.insert(SIGNATURES_KEY, &count.saturating_sub(1).to_be_bytes())?;
+                        // Nothing is pending: the inserter lists a batch's signatures and adds
+                        // them while it holds the lock this holds.
+                        let stored = sealed.get(SIGNATURES_KEY)?;
+                        let mut counter = Counter::read(stored.as_deref()).unwrap_or_default();
+                        counter.count = counter.count.saturating_sub(1);
+                        sealed.insert(SIGNATURES_KEY, counter.entry())?;
                     }
                     Ok(Withdrawn::Known { counted })
                 })
