@@ -626,11 +626,11 @@ mod tests {
         assert_eq!(
             Error::TooLarge {
                 path: "z.age".into(),
-                what: "export index",
-                limit: 64 * 1024 * 1024,
+                what: "record",
+                limit: 4 * 1024 * 1024,
             }
             .to_string(),
-            "skipped z.age: it is larger than 64 MiB, far more than any export index sealform writes\n\
+            "skipped z.age: it is larger than 4 MiB, far more than any record sealform writes\n\
              it was left unread: check where the folder came from"
         );
     }

@@ -7,8 +7,9 @@
 //!   `/dev/zero`, which never ends: links are skipped, not followed.
 //! * A FIFO blocks whoever reads it until something writes to it; a socket or a device is not a
 //!   record either: they are skipped, unopened.
-//! * A file larger than the limit for its kind ([`MAX_RECORD_BYTES`], [`MAX_INDEX_BYTES`]) is
-//!   refused before it is read.
+//! * A record larger than [`MAX_RECORD_BYTES`] is refused before it is read. An index grows by a
+//!   line per record and is read a line at a time, so it may be of any size, but a line longer
+//!   than [`MAX_INDEX_LINE_BYTES`] is refused ([`next_index_line`]).
 //!
 //! A path is checked without following links (`symlink_metadata`), opened with `O_NOFOLLOW` and
 //! `O_NONBLOCK`, and checked again: the opened file must be a regular file, and on Unix the very
@@ -18,7 +19,7 @@
 
 use std::fmt;
 use std::fs::{self, File, FileType, Metadata};
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 use zeroize::Zeroizing;
@@ -31,9 +32,39 @@ use crate::Error;
 /// while a file far larger is no record at all.
 pub const MAX_RECORD_BYTES: u64 = 4 * 1024 * 1024;
 
-/// The largest export index read. Each line is 50 bytes (`<32 hex digits>\t<16 hex digits>\n`),
-/// so this is over a million records.
-pub const MAX_INDEX_BYTES: u64 = 64 * 1024 * 1024;
+/// The longest line of an index read: an export index line is 50 bytes (`<32 hex digits>\t<16 hex
+/// digits>\n`), a vault index line a record id, a SHA-256 and the server's address. What reading
+/// an index holds at once is one line, so this, not the file's size, bounds it: a vault of a
+/// million records has an index of over 100 MiB.
+pub const MAX_INDEX_LINE_BYTES: usize = 64 * 1024;
+
+/// What [`next_index_line`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum IndexLine {
+    /// A line, in the caller's buffer with its line feed (none if the file ends without one).
+    Read,
+    /// A line longer than [`MAX_INDEX_LINE_BYTES`], skipped up to its line feed.
+    TooLong,
+    /// The end of the file.
+    End,
+}
+
+/// Reads the next line of an index into `line`, holding at most [`MAX_INDEX_LINE_BYTES`] of it.
+pub fn next_index_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<IndexLine> {
+    line.clear();
+    let limit = u64::try_from(MAX_INDEX_LINE_BYTES + 1).unwrap_or(u64::MAX);
+    if reader.by_ref().take(limit).read_until(b'\n', line)? == 0 {
+        return Ok(IndexLine::End);
+    }
+    if line.len() <= MAX_INDEX_LINE_BYTES {
+        return Ok(IndexLine::Read);
+    }
+    if line.last() != Some(&b'\n') {
+        reader.skip_until(b'\n')?;
+    }
+    line.clear();
+    Ok(IndexLine::TooLong)
+}
 
 /// What a path is, when it is not a regular file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,7 +142,7 @@ impl fmt::Display for FileKind {
 }
 
 /// The contents of the regular file at `path`, if it is one and holds at most `limit` bytes;
-/// `what` names it in the error when it is larger ("record", "export index").
+/// `what` names it in the error when it is larger ("record", "campaign file").
 pub fn read_regular_file(
     path: &Path,
     limit: u64,
@@ -219,6 +250,35 @@ fn read_at_most(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_lines_are_read_one_at_a_time_and_an_overlong_one_skipped() {
+        let long = "x".repeat(MAX_INDEX_LINE_BYTES);
+        let text = format!("one\n{long}\ntwo\n{long}y\nthree\n{long}z");
+        let mut reader = io::BufReader::with_capacity(1000, text.as_bytes());
+        let mut line = Vec::new();
+        let mut read = Vec::new();
+        loop {
+            match next_index_line(&mut reader, &mut line).unwrap() {
+                IndexLine::End => break,
+                IndexLine::TooLong => read.push("(too long)".to_owned()),
+                IndexLine::Read => read.push(String::from_utf8(line.clone()).unwrap()),
+            }
+            assert!(line.capacity() <= 2 * (MAX_INDEX_LINE_BYTES + 1));
+        }
+        // A line of the limit with its line feed is one byte too long.
+        assert_eq!(
+            read,
+            [
+                "one\n",
+                "(too long)",
+                "two\n",
+                "(too long)",
+                "three\n",
+                "(too long)"
+            ]
+        );
+    }
 
     #[test]
     fn an_endless_reader_is_refused_after_one_byte_past_the_limit() {

@@ -30,7 +30,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use seal::{Day, RecordId};
@@ -38,7 +38,7 @@ use zeroize::Zeroizing;
 
 use crate::Error;
 use crate::client::Sha256Hex;
-use crate::input::{self, MAX_INDEX_BYTES, MAX_RECORD_BYTES};
+use crate::input::{self, IndexLine, MAX_INDEX_LINE_BYTES, MAX_RECORD_BYTES};
 
 /// The folder of record files.
 pub const RECORDS: &str = "records";
@@ -515,7 +515,7 @@ fn read_lines(
     path: &Path,
     mut each: impl FnMut(VaultLine<'_>, [&str; 3]) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let (file, _) = match input::open_regular_file(path, MAX_INDEX_BYTES, "vault index") {
+    let (file, _) = match input::open_regular_file(path, u64::MAX, "vault index") {
         Ok(opened) => opened,
         Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(err) => return Err(err),
@@ -524,23 +524,29 @@ fn read_lines(
         path: path.to_owned(),
         reason,
     };
-    // One byte past the limit shows a file that grew past it since it was checked.
-    let mut reader = BufReader::new(file.take(MAX_INDEX_BYTES + 1));
+    let mut reader = BufReader::new(file);
     let mut line = Vec::new();
-    let (mut number, mut read) = (0, 0);
+    let mut number = 0;
     let (mut not_utf8, mut wrong_shape, mut refused) = (false, None, None);
     loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|err| Error::Read {
-                path: path.to_owned(),
-                err,
-            })?;
-        if n == 0 {
-            break;
+        let read = input::next_index_line(&mut reader, &mut line).map_err(|err| Error::Read {
+            path: path.to_owned(),
+            err,
+        })?;
+        match read {
+            IndexLine::End => break,
+            IndexLine::TooLong => {
+                number += 1;
+                if wrong_shape.is_none() {
+                    wrong_shape = Some(invalid(format!(
+                        "line {number} is longer than {} KiB",
+                        MAX_INDEX_LINE_BYTES / 1024
+                    )));
+                }
+                continue;
+            }
+            IndexLine::Read => {}
         }
-        read += n;
         let Ok(text) = std::str::from_utf8(&line) else {
             not_utf8 = true;
             continue;
@@ -568,13 +574,6 @@ fn read_lines(
             }
         }
     }
-    if u64::try_from(read).is_ok_and(|read| read > MAX_INDEX_BYTES) {
-        return Err(Error::TooLarge {
-            path: path.to_owned(),
-            what: "vault index",
-            limit: MAX_INDEX_BYTES,
-        });
-    }
     if not_utf8 {
         return Err(invalid("it is not UTF-8 text".to_owned()));
     }
@@ -585,26 +584,47 @@ fn read_lines(
 }
 
 /// Cuts off a last line without its line feed (an append a crash interrupted), so that the next
-/// append starts a line of its own.
+/// append starts a line of its own. Reads only the end of the file: an index holds a line per
+/// record.
 fn cut_half_written_line(path: &Path) -> Result<(), Error> {
-    let bytes = match input::read_regular_file(path, MAX_INDEX_BYTES, "vault index") {
-        Ok(bytes) => bytes,
+    let (mut file, len) = match input::open_regular_file(path, u64::MAX, "vault index") {
+        Ok(opened) => opened,
         Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(err) => return Err(err),
     };
-    if bytes.is_empty() || bytes.ends_with(b"\n") {
+    let unreadable = |err| Error::Read {
+        path: path.to_owned(),
+        err,
+    };
+    // The last line, and the line feed before it if it is within the longest line allowed.
+    let tail_len = len.min(u64::try_from(MAX_INDEX_LINE_BYTES + 1).unwrap_or(u64::MAX));
+    let start = len - tail_len;
+    let mut tail = vec![0; usize::try_from(tail_len).unwrap_or(0)];
+    file.seek(SeekFrom::Start(start))
+        .and_then(|_| file.read_exact(&mut tail))
+        .map_err(unreadable)?;
+    if tail.is_empty() || tail.ends_with(b"\n") {
         return Ok(());
     }
-    let keep = bytes
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |at| at + 1);
+    let keep = match tail.iter().rposition(|&b| b == b'\n') {
+        Some(at) => start + at as u64 + 1,
+        None if start == 0 => 0,
+        None => {
+            return Err(Error::InvalidVault {
+                path: path.to_owned(),
+                reason: format!(
+                    "its last line is longer than {} KiB",
+                    MAX_INDEX_LINE_BYTES / 1024
+                ),
+            });
+        }
+    };
     let failed = |err| Error::Write {
         path: path.to_owned(),
         err,
     };
     let file = open_no_follow(OpenOptions::new().write(true), path).map_err(failed)?;
-    file.set_len(keep as u64).map_err(failed)?;
+    file.set_len(keep).map_err(failed)?;
     file.sync_all().map_err(failed)
 }
 
@@ -796,7 +816,7 @@ mod tests {
     }
 
     /// Lines are read one at a time, and problems reported as if the file had been read whole:
-    /// too large, not UTF-8, a line without three fields, then the first line refused; and a
+    /// not UTF-8, a line without three fields or too long, then the first line refused; and a
     /// vault opened only to read its records checks the same, with the same words.
     #[test]
     fn vault_files_are_read_line_by_line_with_problems_in_a_fixed_order() {
@@ -808,6 +828,10 @@ mod tests {
             (
                 format!("{refused}{}\tonly two\n", id(4)),
                 Some("line 5 does not have three tab-separated fields"),
+            ),
+            (
+                format!("{}{}\t{}\n{refused}", line(1), id(2), "s".repeat(70_000)),
+                Some("line 2 is longer than 64 KiB"),
             ),
             (format!("{}{}\r\n", line(1), line(2).trim_end()), None),
             (format!("{}{}half-writ", line(1), line(2)), None),
@@ -849,6 +873,45 @@ mod tests {
             Vault::open(dir.path()).unwrap().withdrawn()
         );
         assert_eq!(reading.root(), dir.path());
+    }
+
+    /// An index grows by a line per record: a vault of a million records has one of over 100
+    /// MiB, which is read a line at a time whatever its size, and whose half-written last line
+    /// is cut off by reading only its end.
+    #[test]
+    fn an_index_of_any_size_is_read_and_mended() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = "http://sealformexampleonionaddressxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion";
+        let line = format!("{}\t{}\t{server}\n", id(1), Sha256Hex::of(b"one"));
+        let lines = (65 << 20) / line.len() + 1;
+        let mut index = io::BufWriter::new(File::create(dir.path().join(INDEX)).unwrap());
+        for _ in 0..lines {
+            index.write_all(line.as_bytes()).unwrap();
+        }
+        index
+            .write_all(format!("{}\tabc", id(2)).as_bytes())
+            .unwrap();
+        drop(index);
+        let size = fs::metadata(dir.path().join(INDEX)).unwrap().len();
+        assert!(size > 64 << 20, "{size}");
+
+        VaultToRead::open(dir.path()).unwrap();
+        Vault::create(dir.path()).unwrap();
+        let mended = fs::metadata(dir.path().join(INDEX)).unwrap().len();
+        assert_eq!(mended, (lines * line.len()) as u64);
+
+        // A last line longer than any line is not cut off: that is no interrupted append.
+        let mut index = OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(INDEX))
+            .unwrap();
+        index.write_all("x".repeat(70_000).as_bytes()).unwrap();
+        let err = Vault::create(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("its last line is longer than 64 KiB"), "{err}");
+        assert_eq!(
+            fs::metadata(dir.path().join(INDEX)).unwrap().len(),
+            mended + 70_000
+        );
     }
 
     #[cfg(unix)]

@@ -13,7 +13,7 @@ use crate::escape::{self, LineFeeds, ShownPath};
 use crate::export::{self, Format, Opened, Output, SecretBuf};
 use crate::files;
 use crate::identity::Keyring;
-use crate::input::{self, FileKind, MAX_INDEX_BYTES, MAX_RECORD_BYTES};
+use crate::input::{self, FileKind, IndexLine, MAX_RECORD_BYTES};
 use crate::parallel;
 use crate::passphrase::{PassphraseArgs, Passphrases};
 use crate::spool;
@@ -863,19 +863,20 @@ fn file_name<'b>(file: &'b RecordFile, buf: &'b mut [u8; 36]) -> &'b [u8] {
 }
 
 /// What the index of `folder` says, if it has one. An index that cannot be read (not a regular
-/// file, too large, unreadable) is reported in `problems`, and the records are opened without it:
-/// it only names the keys each record was sealed to. A malformed index is an error.
+/// file, unreadable) is reported in `problems`, and the records are opened without it: it only
+/// names the keys each record was sealed to. A malformed index is an error.
 ///
 /// Read a line at a time (each checked by [`ExportIndex::parse`], as the server's export writes
 /// them), and, with `keep`, kept as 24 bytes a record; problems are reported as if it had been
-/// read whole first: too large, then not UTF-8, then the first line that is not an index line.
+/// read whole first: not UTF-8, then the first line that is not an index line (a line too long
+/// to be one among them).
 fn read_index(
     folder: &Path,
     problems: &mut Vec<Error>,
     keep: bool,
 ) -> Result<Option<SealedTo>, Error> {
     let path = folder.join(EXPORT_INDEX_FILE);
-    let file = match input::open_regular_file(&path, MAX_INDEX_BYTES, "export index") {
+    let file = match input::open_regular_file(&path, u64::MAX, "export index") {
         Ok((file, _)) => file,
         Err(Error::Read { err, .. }) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(problem) => {
@@ -883,26 +884,30 @@ fn read_index(
             return Ok(None);
         }
     };
-    // One byte past the limit shows a file that grew past it since it was checked.
-    let mut reader = io::BufReader::new(io::Read::take(file, MAX_INDEX_BYTES + 1));
+    let mut reader = io::BufReader::new(file);
     let mut line = Vec::new();
-    let (mut number, mut read) = (0, 0u64);
+    let mut number = 0;
     let (mut not_utf8, mut invalid) = (false, None);
     let mut sealed_to = Vec::new();
     loop {
-        line.clear();
-        let n = match io::BufRead::read_until(&mut reader, b'\n', &mut line) {
-            Ok(n) => n,
+        let read = match input::next_index_line(&mut reader, &mut line) {
+            Ok(read) => read,
             Err(err) => {
                 problems.push(Error::Read { path, err });
                 return Ok(None);
             }
         };
-        if n == 0 {
-            break;
-        }
-        read += u64::try_from(n).unwrap_or(u64::MAX);
         number += 1;
+        match read {
+            IndexLine::End => break,
+            IndexLine::TooLong => {
+                if invalid.is_none() {
+                    invalid = Some(seal::Error::InvalidIndexLine { line: number });
+                }
+                continue;
+            }
+            IndexLine::Read => {}
+        }
         let Ok(text) = std::str::from_utf8(&line) else {
             not_utf8 = true;
             continue;
@@ -923,14 +928,6 @@ fn read_index(
                 }
             }
         }
-    }
-    if read > MAX_INDEX_BYTES {
-        problems.push(Error::TooLarge {
-            path,
-            what: "export index",
-            limit: MAX_INDEX_BYTES,
-        });
-        return Ok(None);
     }
     if not_utf8 {
         return Err(Error::Read {
