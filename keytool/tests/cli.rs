@@ -1185,11 +1185,14 @@ fn decrypt_reads_only_regular_files_of_bounded_size_and_never_hangs() {
     const TOO_LARGE: &str = "it is larger than 4 MiB, far more than any record sealform writes\n\
         it was left unread: check where the folder came from\n";
 
-    let folder = run_bounded(
-        dir.path(),
-        &["decrypt", "-i", "key1.txt", "--format", "jsonl", "export"],
-        LIMIT,
-    );
+    let decrypt_jsonl = |folder: &str| {
+        run_bounded(
+            dir.path(),
+            &["decrypt", "-i", "key1.txt", "--format", "jsonl", folder],
+            LIMIT,
+        )
+    };
+    let folder = decrypt_jsonl("export");
     assert_eq!(
         folder,
         Run {
@@ -1239,14 +1242,20 @@ fn decrypt_reads_only_regular_files_of_bounded_size_and_never_hangs() {
         }
     );
 
+    // A folder of its own holding record A, beside an index made for the case.
+    let with_record_a = |name: &str| {
+        let folder = dir.path().join(name);
+        fs::create_dir(&folder).unwrap();
+        fs::copy(
+            export.join(format!("{ID_A}.age")),
+            folder.join(format!("{ID_A}.age")),
+        )
+        .unwrap();
+        folder
+    };
+
     // An index that is a FIFO is reported; the records still open.
-    let folder = dir.path().join("fifo");
-    fs::create_dir(&folder).unwrap();
-    fs::copy(
-        export.join(format!("{ID_A}.age")),
-        folder.join(format!("{ID_A}.age")),
-    )
-    .unwrap();
+    let folder = with_record_a("fifo");
     assert!(
         std::process::Command::new("mkfifo")
             .arg(folder.join("index.tsv"))
@@ -1254,13 +1263,8 @@ fn decrypt_reads_only_regular_files_of_bounded_size_and_never_hangs() {
             .unwrap()
             .success()
     );
-    let out = run_bounded(
-        dir.path(),
-        &["decrypt", "-i", "key1.txt", "--format", "jsonl", "fifo"],
-        LIMIT,
-    );
     assert_eq!(
-        out,
+        decrypt_jsonl("fifo"),
         Run {
             code: 1,
             stdout: format!("{JSON_A}\n"),
@@ -1273,24 +1277,13 @@ fn decrypt_reads_only_regular_files_of_bounded_size_and_never_hangs() {
 
     // An index is read a line at a time, whatever its size; one whose first line is 64 MiB
     // of zeros is read without holding that line, and refused as no index.
-    let folder = dir.path().join("large");
-    fs::create_dir(&folder).unwrap();
-    fs::copy(
-        export.join(format!("{ID_A}.age")),
-        folder.join(format!("{ID_A}.age")),
-    )
-    .unwrap();
+    let folder = with_record_a("large");
     fs::File::create(folder.join("index.tsv"))
         .unwrap()
         .set_len(64 * 1024 * 1024 + 1)
         .unwrap();
-    let out = run_bounded(
-        dir.path(),
-        &["decrypt", "-i", "key1.txt", "--format", "jsonl", "large"],
-        LIMIT,
-    );
     assert_eq!(
-        out,
+        decrypt_jsonl("large"),
         Run {
             code: 1,
             stdout: String::new(),
