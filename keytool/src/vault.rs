@@ -914,6 +914,22 @@ mod tests {
         );
     }
 
+    /// Mending reads only the end of an index: one of 64 GiB (sparse, so it takes no disk),
+    /// which no reading of the whole file could hold in memory, is mended at once.
+    #[test]
+    fn only_the_end_of_an_index_is_read_to_mend_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(INDEX);
+        let mut index = File::create(&path).unwrap();
+        let whole_lines = 64 << 30;
+        index.set_len(whole_lines - 1).unwrap();
+        index.seek(SeekFrom::End(0)).unwrap();
+        index.write_all(b"\nhalf-writ").unwrap();
+        drop(index);
+        cut_half_written_line(&path).unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().len(), whole_lines);
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_vault_that_is_a_link_is_refused() {
